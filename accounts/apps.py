@@ -1,0 +1,9 @@
+"""Accounts: the custom User (email login), roles, allauth adapters, profile."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    verbose_name = _("Accounts")

@@ -1,0 +1,31 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from cms import demo
+
+
+class Command(BaseCommand):
+    help = "Seed demo data (idempotent) and print the demo logins."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--url", default="http://127.0.0.1:8000", help="Where the demo is served, for the printout."
+        )
+        parser.add_argument(
+            "--force", action="store_true", help="Seed even with DEBUG off (benchmarks). Never on a real site."
+        )
+
+    def handle(self, *args, url, force, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "Refusing to create demo accounts with known passwords while DEBUG is off (use --force)."
+            )
+        accounts = demo.seed_accounts()
+        demo.seed_home_page()
+        url = url.rstrip("/")
+        self.stdout.write(self.style.SUCCESS("Demo data is ready."))
+        self.stdout.write(f"\n  Site:        {url}/\n  Admin (CMS): {url}/cms/\n  API docs:    {url}/api/docs/\n")
+        self.stdout.write(f"\n  Logins (password for all: {demo.DEMO_PASSWORD})")
+        for account in accounts:
+            self.stdout.write(f"    {account.role:<9} {account.email}")
+        self.stdout.write("")

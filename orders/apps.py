@@ -1,0 +1,9 @@
+"""Orders: cart, checkout, orders split per shop, fulfilment, reviews."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OrdersConfig(AppConfig):
+    name = "orders"
+    verbose_name = _("Orders")

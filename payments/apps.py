@@ -1,0 +1,9 @@
+"""Payments: providers (Stripe, bank transfer, COD), webhooks, refunds, seller ledger, payouts."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PaymentsConfig(AppConfig):
+    name = "payments"
+    verbose_name = _("Payments")

@@ -1,0 +1,1 @@
+"""Models of the search app; filled by the issue that builds it (see docs/architecture.md)."""

@@ -1,0 +1,77 @@
+"""Shared test setup.
+
+Services: tests that need PostgreSQL, Redis, a Celery worker, Chromium or gettext skip when the service
+is missing, so `make test` passes anywhere. With REQUIRE_SERVICES=1 (CI) every such skip is a failure.
+"""
+
+import os
+import shutil
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if REQUIRE_SERVICES and report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"REQUIRE_SERVICES=1 turns this skip into a failure: {reason}"
+
+
+def skip_without(service: str, reason: str) -> None:
+    pytest.skip(f"{service} not available: {reason}")
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Rate-limit counters and cached values never leak from one test into the next."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def redis_url() -> str:
+    if not settings.REDIS_URL:
+        skip_without("Redis", "set REDIS_URL to run this test")
+    return settings.REDIS_URL
+
+
+@pytest.fixture
+def postgres(db):
+    if connection.vendor != "postgresql":
+        skip_without("PostgreSQL", "set DATABASE_URL to a PostgreSQL database to run this test")
+
+
+@pytest.fixture
+def chromium_path() -> str:
+    path = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    if not shutil.which(path):
+        skip_without("Chromium", f"{path} is missing (apt-get install chromium)")
+    return path
+
+
+@pytest.fixture
+def celery_worker(redis_url, transactional_db):
+    """A real Celery worker (in a thread of this process) consuming from Redis for the test's duration.
+
+    Tasks queued while it runs go through the broker instead of running eagerly.
+    """
+    from celery.contrib.testing.worker import start_worker
+
+    from marketplace.celery import app
+
+    app.loader.import_default_modules()
+    app.conf.task_always_eager = False
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10, loglevel="WARNING") as worker:
+            yield worker
+    finally:
+        app.conf.task_always_eager = True
