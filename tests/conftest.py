@@ -71,7 +71,9 @@ def celery_worker(redis_url, transactional_db):
     app.loader.import_default_modules()
     app.conf.task_always_eager = False
     try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10, loglevel="WARNING") as worker:
+        with start_worker(
+            app, pool="solo", perform_ping_check=False, shutdown_timeout=10, loglevel="WARNING"
+        ) as worker:
             yield worker
     finally:
         app.conf.task_always_eager = True

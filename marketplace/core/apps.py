@@ -6,3 +6,7 @@ class CoreConfig(AppConfig):
     name = "marketplace.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        # Registers the OpenAPI description of the X-Session-Token authentication.
+        from .api import schema  # noqa: F401

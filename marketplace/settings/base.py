@@ -294,6 +294,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    "PREPROCESSING_HOOKS": ["marketplace.core.api.schema.public_api_only"],
 }
 
 # --- Background work --------------------------------------------------------------------------------
