@@ -26,7 +26,7 @@ def test_format_rupiah_uses_dot_thousands_and_whole_rupiah(amount, expected):
 
 @pytest.mark.parametrize("amount", [15000.0, Decimal("15000.5"), "12.5", "lima ribu", True])
 def test_format_rupiah_refuses_fractions_floats_and_non_numbers(amount):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"(whole numbers|Not a rupiah amount)"):
         format_rupiah(amount)
 
 
