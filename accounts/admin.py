@@ -4,6 +4,7 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
+from .services import user_forget_replaced_email_addresses
 
 
 class UserCreationAdminForm(AdminUserCreationForm):
@@ -34,3 +35,8 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "full_name", "usable_password", "password1", "password2"]})
     ]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "email" in form.changed_data:
+            user_forget_replaced_email_addresses(user=obj)

@@ -12,13 +12,19 @@ INVALID_PHONE_MESSAGE = _("Enter a valid Indonesian phone number, for example 08
 
 def validate_indonesian_phone(value: PhoneNumber | str) -> None:
     """Accept only valid Indonesian numbers (+62). Raises ValidationError with a translated message."""
-    number = value if isinstance(value, PhoneNumber) else PhoneNumber.from_string(str(value), region="ID")
+    try:
+        number = value if isinstance(value, PhoneNumber) else PhoneNumber.from_string(str(value), region="ID")
+    except phonenumbers.NumberParseException as error:
+        raise ValidationError(INVALID_PHONE_MESSAGE, code="invalid_phone") from error
     if not number.is_valid() or number.country_code != INDONESIA_COUNTRY_CODE:
         raise ValidationError(INVALID_PHONE_MESSAGE, code="invalid_phone")
 
 
 def normalise_phone(raw: str) -> str:
-    """`0812-3456-7890`, `+62 812 3456 7890`, `62812…` → `+6281234567890`. Raises ValidationError."""
+    """`0812-3456-7890`, `+62 812 3456 7890`, `62812…` → `+6281234567890`. Raises ValidationError.
+
+    A national number starts with 0, so digits starting with 62 are the country code typed without "+".
+    """
     try:
         text = raw.strip()
         if text.startswith("62") and not text.startswith("+"):
@@ -32,11 +38,18 @@ def normalise_phone(raw: str) -> str:
 
 
 def format_phone_national(value: PhoneNumber | str | None) -> str:
-    """`+6281234567890` → `0812-3456-7890`, the way Indonesians write a mobile number."""
+    """How Indonesians write a number: mobile `+6281234567890` → `0812-3456-7890`, landline → `(0361) 234567`.
+
+    Anything that is not a valid number comes back unchanged, so a display never fails.
+    """
     if not value:
         return ""
-    number = value if isinstance(value, PhoneNumber) else PhoneNumber.from_string(str(value), region="ID")
+    try:
+        number = value if isinstance(value, PhoneNumber) else PhoneNumber.from_string(str(value), region="ID")
+    except phonenumbers.NumberParseException:
+        return str(value)
     if not number.is_valid():
         return str(value)
-    digits = "0" + str(number.national_number)
-    return "-".join(digits[i : i + 4] for i in range(0, len(digits), 4))
+    if number.country_code != INDONESIA_COUNTRY_CODE:
+        return number.as_international
+    return number.as_national

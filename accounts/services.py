@@ -1,3 +1,4 @@
+from allauth.account.models import EmailAddress
 from django.db import transaction
 
 from .models import User
@@ -21,3 +22,16 @@ def user_update_profile(*, user: User, full_name: str | None = None, phone: str 
     if update_fields:
         user.save(update_fields=update_fields)
     return user
+
+
+@transaction.atomic
+def user_forget_replaced_email_addresses(*, user: User) -> int:
+    """After an operator changed `user.email` (Wagtail or Django admin), drop allauth's other addresses.
+
+    allauth logs in and sends password-reset links to every address in its EmailAddress table, so an
+    address the operator replaced (a lost or former mailbox) would otherwise keep opening the account.
+    The new address is not marked verified: mandatory verification mails it at the next login.
+    Returns how many addresses were removed.
+    """
+    removed, _ = EmailAddress.objects.filter(user=user).exclude(email__iexact=user.email).delete()
+    return removed

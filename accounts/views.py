@@ -12,12 +12,13 @@ from .services import user_update_profile
 @require_http_methods(["GET", "POST"])
 def profile(request):
     """/akun/profil/: the user's name and phone number."""
-    form = ProfileForm(request.POST or None, instance=request.user)
-    if request.method == "POST" and form.is_valid():
+    form = ProfileForm.for_user(request.user, data=request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        phone = form.cleaned_data["phone"]
         user_update_profile(
             user=request.user,
             full_name=form.cleaned_data["full_name"],
-            phone=form.cleaned_data["phone"].as_e164 if form.cleaned_data["phone"] else "",
+            phone=phone.as_e164 if phone else "",
         )
         messages.success(request, _("Your profile has been saved."))
         return redirect("accounts:profile")

@@ -6,6 +6,7 @@ is missing, so `make test` passes anywhere. With REQUIRE_SERVICES=1 (CI) every s
 
 import os
 import shutil
+import uuid
 
 import pytest
 from django.conf import settings
@@ -62,18 +63,31 @@ def chromium_path() -> str:
 def celery_worker(redis_url, transactional_db):
     """A real Celery worker (in a thread of this process) consuming from Redis for the test's duration.
 
-    Tasks queued while it runs go through the broker instead of running eagerly.
+    Tasks queued while it runs go through the broker instead of running eagerly. The worker consumes a
+    queue of its own, so test runs sharing one Redis never take each other's tasks.
     """
     from celery.contrib.testing.worker import start_worker
 
     from marketplace.celery import app
 
     app.loader.import_default_modules()
-    app.conf.task_always_eager = False
+    queue = f"test-{uuid.uuid4().hex}"
+    overrides = {
+        "task_always_eager": False,
+        "task_default_queue": queue,
+        # Leave the root logger to Django and pytest (caplog); no remote control queue left behind in Redis.
+        "worker_hijack_root_logger": False,
+        "worker_enable_remote_control": False,
+    }
+    app.conf.update(overrides)
     try:
         with start_worker(
-            app, pool="solo", perform_ping_check=False, shutdown_timeout=10, loglevel="WARNING"
+            app, pool="solo", perform_ping_check=False, shutdown_timeout=10, loglevel="WARNING", queues=[queue]
         ) as worker:
             yield worker
+        with app.connection_for_write() as connection:
+            connection.default_channel.queue_delete(queue)
     finally:
-        app.conf.task_always_eager = True
+        # Drop the overrides instead of pinning values, so Django settings (and override_settings) rule again.
+        for key in overrides:
+            app.conf.pop(key, None)

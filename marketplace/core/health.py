@@ -13,6 +13,7 @@ from django.db import DatabaseError, connection
 logger = logging.getLogger(__name__)
 
 OK, DOWN, NOT_CONFIGURED = "ok", "down", "not_configured"
+BROKER_PROBE_TIMEOUT = 2  # seconds
 
 
 def check_database() -> str:
@@ -43,9 +44,14 @@ def check_broker() -> str:
         return NOT_CONFIGURED
     from marketplace.celery import app
 
+    # Tighter than the workers' socket timeout, so a broker that accepts connections but hangs is down quickly.
+    transport_options = {"socket_connect_timeout": BROKER_PROBE_TIMEOUT, "socket_timeout": BROKER_PROBE_TIMEOUT}
     try:
-        with app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
+        with app.connection_for_write(
+            connect_timeout=BROKER_PROBE_TIMEOUT, transport_options=transport_options
+        ) as conn:
+            # One attempt: kombu's default sleeps between retries, or retries for ever.
+            conn.ensure_connection(max_retries=0)
     except Exception:
         logger.warning("Health: broker unreachable", exc_info=True)
         return DOWN

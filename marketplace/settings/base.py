@@ -257,9 +257,7 @@ WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
-WAGTAIL_USER_EDIT_FORM = "accounts.forms.WagtailUserEditForm"
-WAGTAIL_USER_CREATION_FORM = "accounts.forms.WagtailUserCreationForm"
-WAGTAIL_USER_CUSTOM_FIELDS = ["full_name", "phone"]
+# Wagtail's user admin uses our forms through accounts.viewsets.UserViewSet (set in AccountsConfig.ready).
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "csv", "xlsx", "docx", "txt"]
 
@@ -275,6 +273,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 24,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "marketplace.core.api.exceptions.exception_handler",
+    # Also picks the language of messages from Accept-Language: /api/ has no language prefix.
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "marketplace.core.api.negotiation.ContentNegotiation",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",

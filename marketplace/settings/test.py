@@ -4,8 +4,10 @@ SQLite and eager tasks unless DATABASE_URL / REDIS_URL are set (CI sets both); t
 `celery_worker` switch eagerness off and run a real worker against Redis.
 """
 
+from urllib.parse import urlsplit, urlunsplit
+
 from .base import *  # noqa: F403
-from .base import CACHES, REDIS_URL
+from .base import CACHES, CELERY_BROKER_URL
 
 DEBUG = False
 SECRET_KEY = "test-only-secret-key-not-used-anywhere-else-0123456789abcdef"  # noqa: S105
@@ -18,7 +20,13 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
-if REDIS_URL:
-    # A key prefix of its own so a test run never touches a developer's cached data.
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    # Every test clears the cache, and clearing a Redis cache flushes its whole database: the test cache
+    # gets a database of its own, next to the broker's, so a flush never drops queued tasks.
+    location = urlsplit(CACHES["default"]["LOCATION"])
+    if CACHES["default"]["LOCATION"] == CELERY_BROKER_URL:
+        broker_db = int(location.path.strip("/") or 0)
+        location = location._replace(path=f"/{broker_db + 1 if broker_db < 15 else broker_db - 1}")
+    CACHES["default"]["LOCATION"] = urlunsplit(location)
     CACHES["default"]["KEY_PREFIX"] = "pasar-test"
 ALLOWED_HOSTS = ["*"]

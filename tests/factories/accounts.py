@@ -23,3 +23,10 @@ class VerifiedUserFactory(UserFactory):
     def verified_email(self, create, extracted, **kwargs):
         if create:
             EmailAddress.objects.create(user=self, email=self.email, primary=True, verified=True)
+
+
+class SuperuserFactory(VerifiedUserFactory):
+    """An operator with every permission (Wagtail admin at /cms/)."""
+
+    is_staff = True
+    is_superuser = True

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import pagination
 
 
@@ -6,3 +7,5 @@ class PageNumberPagination(pagination.PageNumberPagination):
 
     page_size_query_param = "page_size"
     max_page_size = 100
+    # DRF's Indonesian catalogue lacks this message, so it is ours to translate.
+    invalid_page_message = _("Invalid page.")
