@@ -23,11 +23,15 @@ class AccountAdapter(DefaultAccountAdapter):
     def clean_email(self, email):
         return UserManager.normalize_email_address(super().clean_email(email))
 
-    def get_logout_redirect_url(self, request):
-        """The home page in the language the user was reading (`/` or `/en/`), unless a `next` was sent.
+    def get_login_redirect_url(self, request):
+        """After logging in without a `next`: the home page in the language of the login page (`/` or `/en/`).
 
-        The logout URL carries the language prefix (/en/akun/logout/), so the active language is the user's.
+        The login URL carries the language prefix (/en/akun/login/), so the active language is the user's.
         """
+        return reverse("wagtail_serve", args=("",))
+
+    def get_logout_redirect_url(self, request):
+        """After logging out without a `next`: the home page in the language the user was reading."""
         return reverse("wagtail_serve", args=("",))
 
     def send_mail(self, template_prefix, email, context):

@@ -51,7 +51,7 @@ def postgres(db):
         skip_without("PostgreSQL", "set DATABASE_URL to a PostgreSQL database to run this test")
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def chromium_path() -> str:
     path = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
     if not shutil.which(path):

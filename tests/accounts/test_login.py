@@ -251,3 +251,13 @@ def test_logout_follows_a_next_parameter(client, verified_user):
     response = client.post("/en/akun/logout/", {"next": "/en/akun/login/"})
 
     assert response.headers["Location"] == "/en/akun/login/"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("login_url", "home"), [("/akun/login/", "/"), ("/en/akun/login/", "/en/")])
+def test_login_lands_on_the_home_page_in_the_language_the_user_was_reading(client, verified_user, login_url, home):
+    response = client.post(login_url, {"login": "ani@contoh.id", "password": DEFAULT_PASSWORD})
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == home
+    assert logged_in_user_id(client) == verified_user.pk

@@ -1,0 +1,101 @@
+"""Browser journeys: Playwright for Python driving Debian's Chromium against pytest-django's live server.
+
+Fixtures for every journey: `browser` (one Chromium for the session) and `page` (a fresh context per test:
+phone viewport, Indonesian browser locale). A failing test leaves a full-page screenshot in
+tests/e2e/artifacts/<test name>.png (git-ignored).
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.db import connections
+from playwright.sync_api import sync_playwright
+
+# Playwright's sync API drives its own asyncio event loop from the main thread and leaves it marked as
+# running between calls, for as long as the browser lives (the whole session, so also in test modules
+# collected after this one). Django sees that running loop and refuses every ORM call made from the test
+# body or from fixture setup and teardown (SynchronousOnlyOperation), although those calls are plain blocking
+# calls that never run on the loop. The live server answers requests in its own thread, which has no loop,
+# so this switch changes nothing for the code under test.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+ARTIFACTS_DIR = Path(__file__).resolve().parent / "artifacts"
+PHONE_VIEWPORT = {"width": 360, "height": 800}
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(autouse=True)
+def _migration_data_survives_flush(django_db_serialized_rollback):
+    """Every journey starts from the database as migrations left it.
+
+    `live_server` runs each test on a transactional database, which is flushed (emptied) afterwards. The flush
+    also removes the rows that data migrations created (Wagtail's root page, default Site, root collection and
+    default locale), so without this the second journey would find no root page to seed a HomePage under.
+    Serialized rollback saves the database once when the test database is created and reloads it before each
+    test. As in Django, the flush after such a test skips post_migrate, so it leaves even content types and
+    permissions out: a transactional test running after an e2e test that needs migration data requests
+    `django_db_serialized_rollback` too. Do not put a `django_db` marker on e2e tests: pytest-django would then
+    take `serialized_rollback` from the marker when deciding whether to save the database.
+    """
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    """One headless Chromium for the whole session; skipped (failed under REQUIRE_SERVICES=1) without Chromium."""
+    executable_path = chromium_path
+    # Django keeps database connections in an asgiref Local that gives code running "inside" an event loop
+    # connection objects of its own. Once Playwright's loop runs, the main thread therefore talks to the test
+    # database through new connection objects, which lack the snapshot of migration data that creating the
+    # test database stored on the old ones (used by serialized rollback, see below). Carry it over.
+    snapshots = {
+        alias: connections[alias]._test_serialized_contents
+        for alias in connections
+        if hasattr(connections[alias], "_test_serialized_contents")
+    }
+    with sync_playwright() as playwright:
+        for alias, snapshot in snapshots.items():
+            connections[alias]._test_serialized_contents = snapshot
+        chromium = playwright.chromium.launch(executable_path=executable_path, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+        # The connections opened while the loop ran would otherwise stay open and keep PostgreSQL from
+        # dropping the test database at the end of the session.
+        connections.close_all()
+
+
+@pytest.fixture
+def page(browser):
+    """A page in a new browser context: 360x800 phone viewport, browser language Indonesian."""
+    context = browser.new_context(viewport=PHONE_VIEWPORT, locale="id-ID")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Save a full-page screenshot of the test's page when the test body fails."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.when != "call" or not report.failed:
+        return
+    page = item.funcargs.get("page")
+    if page is None or page.is_closed():
+        return
+    ARTIFACTS_DIR.mkdir(exist_ok=True)
+    path = ARTIFACTS_DIR / f"{re.sub(r'[^A-Za-z0-9_.-]+', '_', item.name)}.png"
+    try:
+        page.screenshot(path=str(path), full_page=True)
+    except Exception as error:  # noqa: BLE001 - a failed screenshot must never hide the test's own failure
+        report.sections.append(("e2e screenshot", f"could not save {path}: {error}"))
+    else:
+        report.sections.append(("e2e screenshot", str(path)))
