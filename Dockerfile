@@ -25,12 +25,9 @@ RUN groupadd --system --gid 10001 app \
 WORKDIR /app
 
 # Dependencies first, so that a code change does not reinstall them: exactly the locked versions, each
-# checked against its hash (every dependency has a wheel, so no compiler is needed). The lock's
-# --extra-index-url/--find-links lines name package folders of the machine that wrote the lock; they are
-# dropped so that pip asks only PyPI.
+# checked against its hash (every dependency has a wheel, so no compiler is needed).
 COPY requirements/base.txt /tmp/requirements.txt
-RUN sed -i -E '/^--(extra-index-url|find-links)/d' /tmp/requirements.txt \
-    && python -m venv /opt/venv \
+RUN python -m venv /opt/venv \
     && pip install --require-hashes -r /tmp/requirements.txt \
     && rm /tmp/requirements.txt
 

@@ -6,9 +6,11 @@ Later issues add their seeders (shops and products, orders, a workshop) to `SEED
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from wagtail.models import GroupPagePermission, Page, Site
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Collection, GroupPagePermission, Locale, Page, Site
 
 from accounts.models import User
 from accounts.selectors import OPERATOR_GROUP
@@ -46,11 +48,29 @@ OPERATOR_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_pa
 
 
 @transaction.atomic
+def seed_wagtail_base() -> Page:
+    """The rows Wagtail's own data migrations create (default locale, root page, root collection).
+
+    They exist after `migrate`; this puts them back after a database flush (`manage.py flush`, or a test
+    database emptied between transactional tests), so seeding always has a tree to build on.
+    """
+    locale, _ = Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    )
+    if not Collection.objects.exists():
+        Collection.add_root(name="Root")
+    root = Page.get_first_root_node()
+    if root is None:
+        root = Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+    return root
+
+
+@transaction.atomic
 def seed_operator_group() -> Group:
     group, _ = Group.objects.get_or_create(name=OPERATOR_GROUP)
     for app_label, codename in OPERATOR_PERMISSIONS:
         group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
-    root = Page.get_first_root_node()
+    root = seed_wagtail_base()
     for codename in OPERATOR_PAGE_PERMISSIONS:
         GroupPagePermission.objects.get_or_create(
             group=group,
@@ -104,7 +124,7 @@ def seed_home_page() -> HomePage:
     """Make an Indonesian HomePage the root of the default site, replacing Wagtail's welcome page."""
     home = HomePage.objects.first()
     if home is None:
-        root = Page.get_first_root_node()
+        root = seed_wagtail_base()
         home = HomePage(title="Pasar UMKM", slug="beranda", seo_title="Pasar UMKM — belanja langsung dari UMKM")
         home.body = HOME_BODY
         root.add_child(instance=home)

@@ -81,3 +81,16 @@ def test_seed_demo_refuses_to_run_with_debug_off_unless_forced(settings):
 
     assert User.objects.count() == 0
     assert HomePage.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_seed_demo_works_on_a_flushed_database():
+    call_command("flush", interactive=False, verbosity=0)
+    assert Page.objects.count() == 0
+
+    run_seed(force=True)
+
+    home = HomePage.objects.get()
+    assert Site.objects.get(is_default_site=True).root_page_id == home.pk
+    assert home.get_parent().depth == 1
+    assert User.objects.count() == 4

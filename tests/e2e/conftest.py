@@ -33,42 +33,15 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _migration_data_survives_flush(django_db_serialized_rollback):
-    """Every journey starts from the database as migrations left it.
-
-    `live_server` runs each test on a transactional database, which is flushed (emptied) afterwards. The flush
-    also removes the rows that data migrations created (Wagtail's root page, default Site, root collection and
-    default locale), so without this the second journey would find no root page to seed a HomePage under.
-    Serialized rollback saves the database once when the test database is created and reloads it before each
-    test. As in Django, the flush after such a test skips post_migrate, so it leaves even content types and
-    permissions out: a transactional test running after an e2e test that needs migration data requests
-    `django_db_serialized_rollback` too. Do not put a `django_db` marker on e2e tests: pytest-django would then
-    take `serialized_rollback` from the marker when deciding whether to save the database.
-    """
-
-
 @pytest.fixture(scope="session")
 def browser(chromium_path):
     """One headless Chromium for the whole session; skipped (failed under REQUIRE_SERVICES=1) without Chromium."""
-    executable_path = chromium_path
-    # Django keeps database connections in an asgiref Local that gives code running "inside" an event loop
-    # connection objects of its own. Once Playwright's loop runs, the main thread therefore talks to the test
-    # database through new connection objects, which lack the snapshot of migration data that creating the
-    # test database stored on the old ones (used by serialized rollback, see below). Carry it over.
-    snapshots = {
-        alias: connections[alias]._test_serialized_contents
-        for alias in connections
-        if hasattr(connections[alias], "_test_serialized_contents")
-    }
     with sync_playwright() as playwright:
-        for alias, snapshot in snapshots.items():
-            connections[alias]._test_serialized_contents = snapshot
-        chromium = playwright.chromium.launch(executable_path=executable_path, headless=True, args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
-        # The connections opened while the loop ran would otherwise stay open and keep PostgreSQL from
-        # dropping the test database at the end of the session.
+        # Django keeps connections in an asgiref Local, so code running while Playwright's loop is alive got
+        # connection objects of its own; close them, or PostgreSQL cannot drop the test database at the end.
         connections.close_all()
 
 
