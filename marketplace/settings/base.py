@@ -218,6 +218,23 @@ PHONENUMBER_DB_FORMAT = "E164"
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# Every mail goes into the outbox (a database row written in the caller's transaction) and a task sends it
+# after commit through the backend EMAIL_URL names, retrying with backoff; a beat task sweeps what is left.
+# So an SMTP server or broker that is down never fails a request, and no mail is lost (DESIGN §4).
+EMAIL_DELIVERY_BACKEND = EMAIL_CONFIG["EMAIL_BACKEND"]
+EMAIL_BACKEND = "marketplace.core.mail.OutboxEmailBackend"
+# Seconds one SMTP operation may take before the delivery attempt fails (and is retried later).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+# Delivery attempts before an outgoing email is marked failed; the waits between them double from
+# EMAIL_OUTBOX_FIRST_RETRY_SECONDS up to EMAIL_OUTBOX_MAX_RETRY_SECONDS (8 attempts: about 2 hours).
+EMAIL_OUTBOX_MAX_ATTEMPTS = env.int("EMAIL_OUTBOX_MAX_ATTEMPTS", default=8)
+EMAIL_OUTBOX_FIRST_RETRY_SECONDS = env.int("EMAIL_OUTBOX_FIRST_RETRY_SECONDS", default=60)
+EMAIL_OUTBOX_MAX_RETRY_SECONDS = 6 * 60 * 60
+# How long a worker's claim on an outgoing email lives: far longer than a send bounded by EMAIL_TIMEOUT,
+# so only a worker that died mid-send lets it run out (the sweep then retries the mail).
+EMAIL_OUTBOX_CLAIM_SECONDS = 10 * 60
+# Outgoing emails the sweep queues per run (it runs every minute).
+EMAIL_OUTBOX_SWEEP_BATCH = 100
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Pasar UMKM <noreply@pasarumkm.localhost>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 
@@ -320,6 +337,12 @@ CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "marketplace.core.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=17),
+    },
+    "sweep-outgoing-email": {
+        "task": "marketplace.core.tasks.sweep_outgoing_email",
+        "schedule": crontab(),  # every minute
+        # A sweep still waiting after a minute is superseded by the next one.
+        "options": {"expires": 55},
     },
 }
 

@@ -12,7 +12,11 @@ from .base import CACHES, CELERY_BROKER_URL
 DEBUG = False
 SECRET_KEY = "test-only-secret-key-not-used-anywhere-else-0123456789abcdef"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Most tests read mail.outbox synchronously inside a transaction that is rolled back (on-commit work never
+# runs there), so they send straight to locmem; tests of the outbox switch EMAIL_BACKEND to it, and its
+# deliveries land in mail.outbox too.
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},

@@ -33,6 +33,17 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _mail_through_the_outbox(settings):
+    """Journeys send mail as production does: into the outbox, delivered after the real commit.
+
+    The delivery task runs eagerly in the live server's thread and delivers to the locmem backend, so the
+    mail still lands in this process's `mail.outbox`, but only once the request's transaction committed.
+    """
+    settings.EMAIL_BACKEND = "marketplace.core.mail.OutboxEmailBackend"
+    settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
 @pytest.fixture(scope="session")
 def browser(chromium_path):
     """One headless Chromium for the whole session; skipped (failed under REQUIRE_SERVICES=1) without Chromium."""

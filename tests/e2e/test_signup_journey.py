@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from accounts.models import User
 from cms.demo import seed_home_page
+from marketplace.core.models import OutgoingEmail
 
 FULL_NAME = "Wayan Pembeli Baru"
 EMAIL = "wayan.pembeli@contoh.id"
@@ -62,7 +63,9 @@ def test_shopper_signs_up_verifies_email_logs_in_switches_to_english_and_logs_ou
     ]
     assert logged_in_user_id(page) is None  # mandatory verification: no login before the email is confirmed
 
-    # The verification mail, caught by the locmem backend of this very process.
+    # The verification mail went through the outbox (tests/e2e/conftest.py): stored with the signup, delivered
+    # after commit to the locmem backend of this very process.
+    assert list(OutgoingEmail.objects.values_list("to", "status", "attempts")) == [([EMAIL], "sent", 1)]
     assert len(mailoutbox) == 1
     mail = mailoutbox[0]
     assert (mail.to, mail.subject) == ([EMAIL], "[Pasar UMKM] Mohon Konfirmasi Alamat E-mail Anda")
