@@ -5,6 +5,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from marketplace.celery import app
+
 
 @pytest.fixture
 def closed_port() -> int:
@@ -67,3 +69,19 @@ def fake_elasticsearch():
     fake.server.shutdown()
     fake.server.server_close()
     thread.join(timeout=5)
+
+
+def forget_broker_connections() -> None:
+    # Celery keeps one producer pool per app, made for the broker URL in force at its first use.
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def unreachable_broker(settings, closed_port):
+    """Celery publishes to a broker on a closed local port (eager off): the broker is down."""
+    settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{closed_port}/0"
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    forget_broker_connections()
+    yield settings.CELERY_BROKER_URL
+    forget_broker_connections()

@@ -18,7 +18,6 @@ from django.utils import translation
 from django.utils.translation import ngettext
 
 from accounts.models import User
-from marketplace.celery import app
 from marketplace.core import services
 from marketplace.core.models import OutgoingEmail
 from marketplace.core.services import outgoing_email_claim
@@ -504,21 +503,6 @@ def test_without_the_claim_two_workers_at_the_same_moment_would_both_send_the_ma
 
 
 # --- Broker down, and a real worker ---------------------------------------------------------------
-
-
-def forget_broker_connections() -> None:
-    # Celery keeps one producer pool per app, made for the broker URL in force at its first use.
-    app._pool = None
-    app.amqp._producer_pool = None
-
-
-@pytest.fixture
-def unreachable_broker(settings, closed_port):
-    settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{closed_port}/0"
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    forget_broker_connections()
-    yield settings.CELERY_BROKER_URL
-    forget_broker_connections()
 
 
 @pytest.mark.django_db

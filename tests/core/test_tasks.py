@@ -75,12 +75,6 @@ def wait_until(condition, timeout: float = 10) -> bool:
     return condition()
 
 
-def forget_broker_connections() -> None:
-    # Celery keeps one producer pool per app, made for the broker URL in force at its first use.
-    app._pool = None
-    app.amqp._producer_pool = None
-
-
 # --- Without a broker (the demo and the default test run): tasks run eagerly -----------------------
 
 
@@ -116,15 +110,6 @@ def test_clear_expired_sessions_deletes_only_expired_sessions_and_is_idempotent(
 
 
 # --- Broker down -----------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def unreachable_broker(settings, closed_port):
-    settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{closed_port}/0"
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    forget_broker_connections()
-    yield settings.CELERY_BROKER_URL
-    forget_broker_connections()
 
 
 @pytest.mark.django_db
