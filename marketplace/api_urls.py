@@ -1,6 +1,6 @@
 """`/api/v1/`: each app's endpoints, mounted here so the version prefix lives in one place."""
 
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 
 from accounts.api import MeApi
 from marketplace.core.api.views import NotFoundApi
@@ -9,6 +9,7 @@ app_name = "api"
 
 urlpatterns = [
     path("me/", MeApi.as_view(), name="me"),
+    path("", include("shops.api_urls")),
 ]
 
 # Always last: every other URL under /api/v1/ answers a JSON 404. It only matches paths ending in a slash,

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from cms import demo
+from shops.regions import load_regions
 
 
 class Command(BaseCommand):
@@ -20,6 +21,8 @@ class Command(BaseCommand):
             raise CommandError(
                 "Refusing to create demo accounts with known passwords while DEBUG is off (use --force)."
             )
+        # Reference data every deployment needs (docker-compose's migrate service loads it too).
+        load_regions()
         accounts = demo.seed_accounts()
         demo.seed_home_page()
         url = url.rstrip("/")

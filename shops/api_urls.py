@@ -1,0 +1,13 @@
+"""The shops app's part of `/api/v1/`. Mounted by `marketplace/api_urls.py` with
+`path("", include("shops.api_urls"))`, so the paths here carry their own prefix."""
+
+from django.urls import path
+
+from .api import DistrictListApi, ProvinceListApi, RegencyListApi, VillageListApi
+
+urlpatterns = [
+    path("regions/provinces/", ProvinceListApi.as_view(), name="region-provinces"),
+    path("regions/provinces/<str:code>/regencies/", RegencyListApi.as_view(), name="region-regencies"),
+    path("regions/regencies/<str:code>/districts/", DistrictListApi.as_view(), name="region-districts"),
+    path("regions/districts/<str:code>/villages/", VillageListApi.as_view(), name="region-villages"),
+]
