@@ -1,8 +1,11 @@
 """Reads of the shops app."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from .models import District, Province, Regency, Village
+from accounts.models import User
+from accounts.selectors import OPERATOR_GROUP
+
+from .models import Category, District, Province, Regency, Shop, ShopMember, Village
 
 # --- Regions: the cascading choice of an address (province → regency → district → village) -----------
 
@@ -33,3 +36,89 @@ def district_exists(*, district_code: str) -> bool:
 
 def village_list_for_district(*, district_code: str) -> QuerySet[Village]:
     return Village.objects.filter(district_id=district_code).order_by("name", "code")
+
+
+# --- Who may act ------------------------------------------------------------------------------------------
+
+
+def user_is_operator(user) -> bool:
+    """An operator runs the marketplace: a superuser, or an active member of the Operator group."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or user.groups.filter(name=OPERATOR_GROUP).exists()
+
+
+def operator_email_list() -> list[str]:
+    """The addresses of every active operator (superusers and the Operator group), sorted, no duplicates."""
+    users = User.objects.filter(Q(is_superuser=True) | Q(groups__name=OPERATOR_GROUP), is_active=True)
+    return sorted(set(users.exclude(email="").values_list("email", flat=True)))
+
+
+def shop_member_role(*, user, shop: Shop) -> str | None:
+    """The user's role in the shop ("owner" or "staff"), or None for anyone else."""
+    if user is None or not user.is_authenticated:
+        return None
+    return ShopMember.objects.filter(shop=shop, user=user).values_list("role", flat=True).first()
+
+
+# --- Shops ------------------------------------------------------------------------------------------------
+
+SHOP_ADDRESS_RELATIONS = ("province", "regency", "district", "village")
+
+
+def shop_list_public() -> QuerySet[Shop]:
+    """Shops the storefront, search and the public API may show: approved only, never draft, submitted,
+    rejected or suspended. The address is joined, so a list costs one query whatever its length."""
+    return Shop.objects.filter(status=Shop.Status.APPROVED).select_related(*SHOP_ADDRESS_RELATIONS).order_by("name")
+
+
+def shop_get_public(*, slug: str) -> Shop | None:
+    """The public shop with this slug, or None when there is none or it is not approved."""
+    return shop_list_public().filter(slug=slug).first()
+
+
+def shop_list_for_member(*, user) -> QuerySet[Shop]:
+    """The shops the user owns or works in, by name."""
+    if user is None or not user.is_authenticated:
+        return Shop.objects.none()
+    return Shop.objects.filter(members__user=user).select_related(*SHOP_ADDRESS_RELATIONS).order_by("name")
+
+
+def shop_get_for_member(*, user, shop_id: int) -> Shop | None:
+    """The shop if the user is its owner or staff, whatever its status; None for anyone else (answer 404)."""
+    return shop_list_for_member(user=user).filter(pk=shop_id).first()
+
+
+def shop_list_for_review() -> QuerySet[Shop]:
+    """Shops waiting for an operator, the longest-waiting first."""
+    return (
+        Shop.objects.filter(status=Shop.Status.SUBMITTED)
+        .select_related(*SHOP_ADDRESS_RELATIONS)
+        .order_by("submitted_at", "pk")
+    )
+
+
+def shop_owner(*, shop: Shop):
+    """The owner's user, or None for a shop without one."""
+    membership = ShopMember.objects.filter(shop=shop, role=ShopMember.Role.OWNER).select_related("user").first()
+    return membership.user if membership else None
+
+
+# --- Categories -------------------------------------------------------------------------------------------
+
+
+def category_tree() -> QuerySet[Category]:
+    """Every category in tree order: each parent followed by its children, children by name.
+
+    Each row has `depth` (1 = top level) for indentation."""
+    return Category.get_tree()
+
+
+def category_with_descendants(*, slug: str) -> QuerySet[Category]:
+    """The category with this slug and everything below it, in tree order; empty for an unknown slug.
+
+    Usable as `Product.objects.filter(category__in=category_with_descendants(slug=...))`."""
+    path = Category.objects.filter(slug=slug).values_list("path", flat=True).first()
+    if path is None:
+        return Category.objects.none()
+    return Category.objects.filter(path__startswith=path).order_by("path")

@@ -8,7 +8,7 @@ from wagtail.models import Page, Site
 from accounts.models import User
 from cms.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from cms.models import HomePage
-from shops.models import District, Province, Regency, Village
+from shops.models import Category, District, Province, Regency, Village
 
 
 def run_seed(**options) -> str:
@@ -98,10 +98,11 @@ def test_seed_demo_works_on_a_flushed_database():
 
 
 @pytest.mark.django_db
-def test_seed_demo_loads_the_region_tables_once():
+def test_seed_demo_loads_regions_and_categories_once():
     run_seed(force=True)
     run_seed(force=True)
 
     assert (Province.objects.count(), Regency.objects.count()) == (38, 514)
+    assert Category.objects.count() == 18
     assert District.objects.filter(regency__province_id="51").count() == 57
     assert Village.objects.filter(district__regency__province_id="51").count() == 716

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from cms import demo
+from shops.demo import seed_categories
 from shops.regions import load_regions
 
 
@@ -23,6 +24,7 @@ class Command(BaseCommand):
             )
         # Reference data every deployment needs (docker-compose's migrate service loads it too).
         load_regions()
+        seed_categories()
         accounts = demo.seed_accounts()
         demo.seed_home_page()
         url = url.rstrip("/")

@@ -1,0 +1,101 @@
+"""Operator pages in the Wagtail admin: review a shop (approve, reject, suspend, reinstate).
+
+Thin views: check the user is an operator, call one service, report the outcome. The shop list with its
+filters is the `ShopReviewViewSet` in `shops.wagtail_hooks`, which links each row here.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .. import services
+from ..errors import ShopStateError
+from ..models import Shop
+from ..selectors import SHOP_ADDRESS_RELATIONS, shop_owner, user_is_operator
+
+URL_NAMESPACE = "shop_review"
+
+# The actions an operator may take from each status, and whether they need a reason.
+ACTIONS = {
+    "approve": (Shop.Status.SUBMITTED, False),
+    "reject": (Shop.Status.SUBMITTED, True),
+    "suspend": (Shop.Status.APPROVED, True),
+    "reinstate": (Shop.Status.SUSPENDED, False),
+}
+ACTION_LABELS = {
+    "approve": _("Approve"),
+    "reject": _("Reject"),
+    "suspend": _("Suspend"),
+    "reinstate": _("Reinstate"),
+}
+DONE_MESSAGES = {
+    "approve": _("Shop “%(name)s” approved; the owner has been emailed."),
+    "reject": _("Shop “%(name)s” rejected; the owner has been emailed the reason."),
+    "suspend": _("Shop “%(name)s” suspended; the owner has been emailed the reason."),
+    "reinstate": _("Shop “%(name)s” reinstated; the owner has been emailed."),
+}
+
+
+class ReviewForm(forms.Form):
+    action = forms.ChoiceField(choices=[(key, key) for key in ACTIONS], widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Reason for the owner"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Needed to reject or suspend. Written to the owner as it is; write in Indonesian."),
+    )
+
+
+def _index_url() -> str:
+    return reverse(f"{URL_NAMESPACE}:index")
+
+
+def shop_review(request: HttpRequest, pk: int) -> HttpResponse:
+    if not user_is_operator(request.user):
+        raise PermissionDenied
+    shop = get_object_or_404(Shop.objects.select_related(*SHOP_ADDRESS_RELATIONS, "reviewed_by"), pk=pk)
+    form = ReviewForm(request.POST or None)
+    failed_action = None
+
+    if request.method == "POST" and form.is_valid():
+        action = form.cleaned_data["action"]
+        needs_reason = ACTIONS[action][1]
+        call = getattr(services, f"shop_{action}")
+        kwargs = {"shop": shop, "operator": request.user}
+        if needs_reason:
+            kwargs["reason"] = form.cleaned_data["reason"]
+        try:
+            call(**kwargs)
+        except ShopStateError as error:
+            messages.error(request, error.message)
+            return redirect(reverse(f"{URL_NAMESPACE}:review", args=[shop.pk]))
+        except ValidationError as error:
+            for message in error.message_dict.get("reason", []):
+                form.add_error("reason", message)
+            failed_action = action
+        else:
+            messages.success(request, DONE_MESSAGES[action] % {"name": shop.name})
+            return redirect(_index_url())
+
+    available = [
+        {"key": key, "label": ACTION_LABELS[key], "needs_reason": needs_reason}
+        for key, (from_status, needs_reason) in ACTIONS.items()
+        if shop.status == from_status
+    ]
+    context = {
+        "shop": shop,
+        "owner": shop_owner(shop=shop),
+        "form": form,
+        "actions": available,
+        "failed_action": failed_action,
+        "index_url": _index_url(),
+        "page_title": shop.name,
+        "header_icon": "site",
+    }
+    return TemplateResponse(request, "shops/operator/shop_review.html", context, status=400 if failed_action else 200)
