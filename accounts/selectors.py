@@ -1,3 +1,5 @@
+from django.db.models import Count, Q
+
 from .models import User
 
 OPERATOR_GROUP = "Operator"
@@ -6,9 +8,18 @@ OPERATOR_GROUP = "Operator"
 def user_roles(*, user: User) -> list[str]:
     """What the user can act as, derived from relations (DESIGN §3), never stored as one field.
 
-    Seller and trainer roles join this list when shops and workshops exist (their issues extend it).
+    `seller`: a member (owner or staff) of at least one shop, through the `shop_memberships` relation that
+    shops.ShopMember declares (accounts does not import shops: dependencies point the other way). The trainer
+    role joins this list with the workshops issue.
     """
+    # One query for both relations.
+    counts = User.objects.filter(pk=user.pk).aggregate(
+        shops=Count("shop_memberships", distinct=True),
+        operator_groups=Count("groups", filter=Q(groups__name=OPERATOR_GROUP), distinct=True),
+    )
     roles = ["shopper"]
-    if user.is_superuser or user.groups.filter(name=OPERATOR_GROUP).exists():
+    if counts["shops"]:
+        roles.append("seller")
+    if user.is_superuser or counts["operator_groups"]:
         roles.append("operator")
     return roles

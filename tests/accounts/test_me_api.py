@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 from accounts.models import User
 from accounts.selectors import OPERATOR_GROUP
 from tests.factories.accounts import DEFAULT_PASSWORD, SuperuserFactory, VerifiedUserFactory
+from tests.factories.shops import ShopFactory
 
 PHONE_MESSAGE = "Masukkan nomor HP Indonesia yang valid, misalnya 0812-3456-7890 atau +62 812-3456-7890."
 NOT_AUTHENTICATED = {"detail": "Data autentikasi tidak diberikan."}
@@ -195,3 +196,12 @@ def test_there_is_no_endpoint_to_read_another_users_profile(client, ani, token):
     asked_for_budi = client.get(f"/api/v1/me/?id={budi.pk}&email=budi@contoh.id", headers={"X-Session-Token": token})
     assert asked_for_budi.status_code == 200
     assert (asked_for_budi.json()["id"], asked_for_budi.json()["email"]) == (ani.pk, "ani@contoh.id")
+
+
+@pytest.mark.django_db
+def test_me_lists_the_seller_role_for_a_shop_member(client):
+    owner = VerifiedUserFactory()
+    ShopFactory(owner=owner)
+    client.force_login(owner)
+
+    assert client.get("/api/v1/me/").json()["roles"] == ["shopper", "seller"]
