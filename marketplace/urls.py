@@ -27,6 +27,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("akun/", include("accounts.urls")),
     path("akun/", include("allauth.urls")),
+    path("penjual/", include("shops.urls")),
     # Wagtail's catch-all comes last.
     path("", include(wagtail_urls)),
     prefix_default_language=False,

@@ -1,11 +1,22 @@
 """Reads of the shops app."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from accounts.models import User
 from accounts.selectors import OPERATOR_GROUP
 
-from .models import Category, District, Province, Regency, Shop, ShopMember, Village
+from .models import (
+    Category,
+    District,
+    Product,
+    ProductImage,
+    ProductVariant,
+    Province,
+    Regency,
+    Shop,
+    ShopMember,
+    Village,
+)
 
 # --- Regions: the cascading choice of an address (province → regency → district → village) -----------
 
@@ -122,3 +133,86 @@ def category_with_descendants(*, slug: str) -> QuerySet[Category]:
     if path is None:
         return Category.objects.none()
     return Category.objects.filter(path__startswith=path).order_by("path")
+
+
+# --- Products ---------------------------------------------------------------------------------------------
+
+
+def _main_image_prefetch() -> Prefetch:
+    """`product.main_images`: a list with the main photo, or empty."""
+    return Prefetch("images", queryset=ProductImage.objects.filter(is_main=True), to_attr="main_images")
+
+
+def product_list_public() -> QuerySet[Product]:
+    """Products the storefront, search and the public API may show: published (active), approved by
+    moderation, with at least one active variant, of an approved shop (never draft, submitted, rejected or
+    suspended). Newest first.
+
+    Shop and category are joined; `product.active_variants` (cheapest first) and `product.main_images` are
+    prefetched, so a page costs three queries whatever its length."""
+    active_variant = ProductVariant.objects.filter(product=OuterRef("pk"), is_active=True)
+    return (
+        Product.objects.filter(
+            Exists(active_variant),
+            status=Product.Status.ACTIVE,
+            moderation=Product.Moderation.APPROVED,
+            shop__status=Shop.Status.APPROVED,
+        )
+        .select_related("shop", "category")
+        .prefetch_related(
+            Prefetch(
+                "variants",
+                queryset=ProductVariant.objects.filter(is_active=True).order_by("price", "pk"),
+                to_attr="active_variants",
+            ),
+            _main_image_prefetch(),
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
+def product_get_public(*, slug: str) -> Product | None:
+    """The public product with this slug (as `product_list_public`, plus every photo in order as
+    `product.ordered_images`), or None when there is none or it may not be shown."""
+    return (
+        product_list_public()
+        .prefetch_related(
+            Prefetch("images", queryset=ProductImage.objects.order_by("position", "pk"), to_attr="ordered_images")
+        )
+        .filter(slug=slug)
+        .first()
+    )
+
+
+def product_list_for_shop(*, user, shop_id: int) -> QuerySet[Product]:
+    """Every product of the shop, in any status, for its owner and staff; empty for anyone else.
+
+    Most recently changed first. Category joined; `product.variants.all()` and `product.main_images`
+    prefetched: three queries whatever the number of products."""
+    if user is None or not user.is_authenticated:
+        return Product.objects.none()
+    return (
+        Product.objects.filter(shop_id=shop_id, shop__members__user=user)
+        .select_related("shop", "category")
+        .prefetch_related(
+            Prefetch("variants", queryset=ProductVariant.objects.order_by("pk")),
+            _main_image_prefetch(),
+        )
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def product_get_for_member(*, user, product_id: int) -> Product | None:
+    """The product if the user is an owner or staff of its shop, whatever its status; None for anyone else
+    (answer 404). Variants and every photo in order are prefetched."""
+    if user is None or not user.is_authenticated:
+        return None
+    return (
+        Product.objects.filter(pk=product_id, shop__members__user=user)
+        .select_related("shop", "category")
+        .prefetch_related(
+            Prefetch("variants", queryset=ProductVariant.objects.order_by("pk")),
+            Prefetch("images", queryset=ProductImage.objects.order_by("position", "pk"), to_attr="ordered_images"),
+        )
+        .first()
+    )

@@ -344,6 +344,11 @@ CELERY_BEAT_SCHEDULE = {
         # A sweep still waiting after a minute is superseded by the next one.
         "options": {"expires": 55},
     },
+    "sweep-product-image-renditions": {
+        "task": "shops.tasks.sweep_product_image_renditions",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 290},
+    },
 }
 
 # --- Search -----------------------------------------------------------------------------------------

@@ -1,7 +1,18 @@
 import factory
 from django.utils import timezone
 
-from shops.models import Category, District, Province, Regency, Shop, ShopMember, Village
+from shops.models import (
+    Category,
+    District,
+    Product,
+    ProductImage,
+    ProductVariant,
+    Province,
+    Regency,
+    Shop,
+    ShopMember,
+    Village,
+)
 
 from .accounts import VerifiedUserFactory
 
@@ -107,3 +118,47 @@ class CategoryFactory(factory.django.DjangoModelFactory):
             return model_class.add_root(**kwargs)
         parent.refresh_from_db()
         return parent.add_child(**kwargs)
+
+
+class ProductFactory(factory.django.DjangoModelFactory):
+    """A published, approved product of an approved shop, with one variant: `ProductFactory(shop=shop)`.
+    Pass `variant=None` for a product without its variant (only tests need such a thing)."""
+
+    shop = factory.SubFactory(ApprovedShopFactory)
+    title = factory.Sequence(lambda n: f"Keripik Pisang {n}")
+    slug = factory.Sequence(lambda n: f"keripik-pisang-{n}")
+    description = "Renyah, manis gurih.\nTanpa pengawet."
+    category = factory.SubFactory(CategoryFactory)
+    status = Product.Status.ACTIVE
+    moderation = Product.Moderation.APPROVED
+    weight_grams = 250
+    variant = factory.RelatedFactory("tests.factories.shops.ProductVariantFactory", factory_related_name="product")
+
+    class Meta:
+        model = Product
+        skip_postgeneration_save = True
+
+
+class ProductVariantFactory(factory.django.DjangoModelFactory):
+    product = factory.SubFactory(ProductFactory, variant=None)
+    shop = factory.LazyAttribute(lambda variant: variant.product.shop)
+    name = "250 g"
+    sku = factory.Sequence(lambda n: f"SKU-{n}")
+    price = 15_000
+    stock = 10
+
+    class Meta:
+        model = ProductVariant
+
+
+class ProductImageFactory(factory.django.DjangoModelFactory):
+    """A stored photo without renditions; the first one of a product should be `is_main=True`."""
+
+    product = factory.SubFactory(ProductFactory)
+    original = factory.django.ImageField(format="WEBP", width=64, height=48, color="orange")
+    position = factory.Sequence(lambda n: n)
+    width = 64
+    height = 48
+
+    class Meta:
+        model = ProductImage

@@ -6,9 +6,9 @@ import time
 import pytest
 from django.db import connection
 
-from shops import services
 from shops.errors import ShopStateError
 from shops.models import Shop
+from shops.services import shops as services  # the module that looks the lock helper up
 from tests.factories.accounts import SuperuserFactory
 from tests.factories.shops import ShopFactory
 

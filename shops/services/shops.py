@@ -24,10 +24,10 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.phone import normalise_phone
 
-from .errors import ShopStateError
-from .locks import shop_qs_select_for_update
-from .models import Shop, ShopMember
-from .selectors import operator_email_list, shop_member_role, shop_owner, user_is_operator
+from ..errors import ShopStateError
+from ..locks import shop_qs_select_for_update
+from ..models import Shop, ShopMember
+from ..selectors import operator_email_list, shop_member_role, shop_owner, user_is_operator
 
 SLUG_BASE_MAX_LENGTH = 70  # leaves room for "-<n>" within the 80 characters of Shop.slug
 SLUG_ATTEMPTS = 5
