@@ -7,7 +7,6 @@ the outbox (`marketplace.core.mail`): a row written in the same transaction, del
 rolled-back action sends nothing. Services return the fresh shop; the instance passed in is not modified.
 """
 
-import re
 from collections.abc import Collection
 from typing import Any
 
@@ -18,7 +17,6 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -28,6 +26,7 @@ from ..errors import ShopStateError
 from ..locks import shop_qs_select_for_update
 from ..models import Shop, ShopMember
 from ..selectors import operator_email_list, shop_member_role, shop_owner, user_is_operator
+from .slugs import slug_base, slug_free
 
 SLUG_BASE_MAX_LENGTH = 70  # leaves room for "-<n>" within the 80 characters of Shop.slug
 SLUG_ATTEMPTS = 5
@@ -89,19 +88,7 @@ REASON_REQUIRED_MESSAGE = _("Write the reason; the owner will read it.")
 
 def shop_slug_base(name: str) -> str:
     """`Kopi & Teh Bu Made` → `kopi-dan-teh-bu-made`: ASCII, accents dropped, "&" read as "dan"."""
-    text = re.sub(r"\s*&\s*", " dan ", name)
-    base = slugify(text)[:SLUG_BASE_MAX_LENGTH].strip("-")
-    return base or SLUG_FALLBACK
-
-
-def _shop_slug_free(base: str) -> str:
-    taken = set(Shop.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    if base not in taken:
-        return base
-    number = 2
-    while f"{base}-{number}" in taken:
-        number += 1
-    return f"{base}-{number}"
+    return slug_base(name, max_length=SLUG_BASE_MAX_LENGTH, fallback=SLUG_FALLBACK)
 
 
 # --- Opening a shop and editing it --------------------------------------------------------------------
@@ -136,7 +123,7 @@ def shop_create(*, owner: User, name: str) -> Shop:
 
     base = shop_slug_base(name)
     for _attempt in range(SLUG_ATTEMPTS):
-        slug = _shop_slug_free(base)
+        slug = slug_free(Shop, base)
         try:
             with transaction.atomic():
                 shop = Shop.objects.create(name=name, slug=slug)

@@ -1,7 +1,7 @@
 """Unique slugs made from a name, shared by the services of the shops app.
 
-The rule is the one of shop slugs (`shops.services.shops.shop_slug_base`): ASCII, accents dropped, "&" read
-as "dan", and "-2", "-3"… appended when the slug is taken.
+ASCII, accents dropped, "&" read as "dan", and "-2", "-3"… appended when the slug is taken; shops and
+products both use them.
 """
 
 import re
