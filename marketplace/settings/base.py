@@ -356,6 +356,11 @@ CELERY_BEAT_SCHEDULE = {
 ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
 ELASTICSEARCH_TIMEOUT = env.float("ELASTICSEARCH_TIMEOUT", default=2.0)
 
+# --- Shops --------------------------------------------------------------------------------------------
+
+# New products wait for an operator's approval before they appear (otherwise they publish directly).
+SHOPS_NEW_PRODUCTS_NEED_REVIEW = env.bool("SHOPS_NEW_PRODUCTS_NEED_REVIEW", default=False)
+
 # --- Payments ---------------------------------------------------------------------------------------
 
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")

@@ -81,7 +81,7 @@ def products_need_review(*, shop: Shop) -> bool:
 
     Today one switch for the whole marketplace, `settings.SHOPS_NEW_PRODUCTS_NEED_REVIEW` (default False).
     A per-shop flag belongs on `Shop` and would be read here; nothing else decides it."""
-    return bool(getattr(settings, "SHOPS_NEW_PRODUCTS_NEED_REVIEW", False))
+    return settings.SHOPS_NEW_PRODUCTS_NEED_REVIEW
 
 
 # --- Cleaning ---------------------------------------------------------------------------------------------
