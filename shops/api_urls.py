@@ -4,10 +4,16 @@
 from django.urls import path
 
 from .api import DistrictListApi, ProvinceListApi, RegencyListApi, VillageListApi
+from .catalogue_api import CategoryListApi, ProductDetailApi, ProductListApi, ShopDetailApi, ShopListApi
 
 urlpatterns = [
     path("regions/provinces/", ProvinceListApi.as_view(), name="region-provinces"),
     path("regions/provinces/<str:code>/regencies/", RegencyListApi.as_view(), name="region-regencies"),
     path("regions/regencies/<str:code>/districts/", DistrictListApi.as_view(), name="region-districts"),
     path("regions/districts/<str:code>/villages/", VillageListApi.as_view(), name="region-villages"),
+    path("categories/", CategoryListApi.as_view(), name="catalogue-categories"),
+    path("products/", ProductListApi.as_view(), name="catalogue-products"),
+    path("products/<slug:slug>/", ProductDetailApi.as_view(), name="catalogue-product"),
+    path("shops/", ShopListApi.as_view(), name="catalogue-shops"),
+    path("shops/<slug:slug>/", ShopDetailApi.as_view(), name="catalogue-shop"),
 ]
