@@ -47,6 +47,13 @@ from .shops import (
     shop_update_profile,
     shop_verify_legal,
 )
+from .vacation import (
+    MAX_VACATION_DAYS,
+    VACATION_PAST_MESSAGE,
+    VACATION_TOO_LONG_MESSAGE,
+    shop_end_vacation,
+    shop_set_vacation,
+)
 
 __all__ = [
     "EDITABLE_STATUSES",
@@ -54,6 +61,7 @@ __all__ = [
     "LEGAL_VERIFICATION",
     "MAX_IMAGES_PER_PRODUCT",
     "MAX_PRICE",
+    "MAX_VACATION_DAYS",
     "PROFILE_FIELDS",
     "REASON_REQUIRED_MESSAGE",
     "REQUIRED_FOR_SUBMISSION",
@@ -62,6 +70,8 @@ __all__ = [
     "SLUG_BASE_MAX_LENGTH",
     "SLUG_FALLBACK",
     "TEXT_FIELDS",
+    "VACATION_PAST_MESSAGE",
+    "VACATION_TOO_LONG_MESSAGE",
     "clean_description",
     "product_archive",
     "product_create",
@@ -74,10 +84,12 @@ __all__ = [
     "products_need_review",
     "shop_approve",
     "shop_create",
+    "shop_end_vacation",
     "shop_member_add",
     "shop_qs_select_for_update",
     "shop_reinstate",
     "shop_reject",
+    "shop_set_vacation",
     "shop_slug_base",
     "shop_submit",
     "shop_suspend",
