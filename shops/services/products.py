@@ -26,7 +26,7 @@ from ..locks import product_qs_select_for_update, variant_qs_select_for_update
 from ..models import Category, Product, ProductVariant, Shop
 from ..models.product import MAX_IMAGES_PER_PRODUCT, MAX_PRICE, MAX_STOCK, MAX_WEIGHT_GRAMS, SKU_REGEX
 from ..selectors import shop_member_role
-from .slugs import slug_base, slug_free
+from .slugs import first_free, slug_base, slug_free
 
 __all__ = [
     "MAX_IMAGES_PER_PRODUCT",
@@ -197,12 +197,7 @@ def _generated_sku(*, product: Product) -> str:
     taken = set(
         ProductVariant.objects.filter(shop_id=product.shop_id, sku__startswith=base).values_list("sku", flat=True)
     )
-    if base not in taken:
-        return base
-    number = 2
-    while f"{base}-{number}" in taken:
-        number += 1
-    return f"{base}-{number}"
+    return first_free(base, taken=taken)
 
 
 def _raise(errors: Errors) -> None:

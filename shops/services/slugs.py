@@ -22,6 +22,11 @@ def slug_free(model: type[Model], base: str, *, field: str = "slug") -> str:
 
     A read, not a reservation: insert inside a savepoint and try again on IntegrityError."""
     taken = set(model._default_manager.filter(**{f"{field}__startswith": base}).values_list(field, flat=True))
+    return first_free(base, taken=taken)
+
+
+def first_free(base: str, *, taken: set[str]) -> str:
+    """`base` if it is not in `taken`, else `base-<n>` with the smallest n ≥ 2 that is not."""
     if base not in taken:
         return base
     number = 2
