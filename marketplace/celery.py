@@ -13,3 +13,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings.base")
 app = Celery("marketplace")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Sub-packages with their own `tasks` module (autodiscovery only looks at each app's top level).
+app.autodiscover_tasks(["shops.imports"])

@@ -95,6 +95,20 @@ def shop_list_for_member(*, user) -> QuerySet[Shop]:
     return Shop.objects.filter(members__user=user).select_related(*SHOP_ADDRESS_RELATIONS).order_by("name")
 
 
+def seller_membership(*, user) -> ShopMember | None:
+    """The membership a seller page or `/api/v1/seller/…` works on: the shop the user owns, else the first
+    shop (by name) they are staff of; None for a user in no shop. Shop and address are loaded along (one query).
+    No shop id ever comes from the client: this is how a seller reaches only their own shop."""
+    if user is None or not user.is_authenticated:
+        return None
+    return (
+        ShopMember.objects.filter(user=user)
+        .select_related("shop", *(f"shop__{relation}" for relation in SHOP_ADDRESS_RELATIONS))
+        .order_by("role", "shop__name")  # "owner" sorts before "staff"
+        .first()
+    )
+
+
 def shop_get_for_member(*, user, shop_id: int) -> Shop | None:
     """The shop if the user is its owner or staff, whatever its status; None for anyone else (answer 404)."""
     return shop_list_for_member(user=user).filter(pk=shop_id).first()

@@ -3,7 +3,7 @@
 from .category import Category
 from .product import Product, ProductImage, ProductVariant
 from .regions import District, Province, Regency, Village
-from .shop import Shop, ShopMember
+from .shop import Shop, ShopInvitation, ShopMember
 
 __all__ = [
     "Category",
@@ -14,6 +14,7 @@ __all__ = [
     "Province",
     "Regency",
     "Shop",
+    "ShopInvitation",
     "ShopMember",
     "Village",
 ]

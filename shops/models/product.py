@@ -2,9 +2,8 @@
 
 Decisions (DESIGN §3, §4):
 
-- **Description** is plain text with line breaks, not HTML: no maintained HTML sanitiser (nh3) is installed, so
-  `shops.services.products` strips any tags on the way in and templates show it with `linebreaksbr`. Switching
-  to sanitised rich text later only changes that one cleaning function.
+- **Description** is sanitised rich text (`marketplace.core.richtext`, nh3 with a small allow-list): plain
+  text from a phone becomes paragraphs; templates show it with the `rich_text` filter, which sanitises again.
 - **Moderation**: `moderation` is `none` until the product is first published; publishing makes it `approved`
   at once, or `pending` when the shop's new products must wait for an operator (see
   `shops.services.products.products_need_review`). The storefront shows only active and approved products.

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
@@ -71,6 +72,9 @@ class Shop(models.Model):
     halal_certificate_number = models.CharField(_("halal certificate number"), max_length=64, blank=True)
     halal_expires_on = models.DateField(_("halal certificate expiry date"), null=True, blank=True)
     halal_verified_at = models.DateTimeField(_("halal certificate verified at"), null=True, blank=True)
+    # The expiry date the owner was last warned about (`shops.tasks.warn_expiring_halal_certificates`):
+    # a day the task does not run neither skips nor repeats the mail, and a renewed certificate warns again.
+    halal_expiry_warned_for = models.DateField(_("halal expiry warning sent for"), null=True, blank=True)
     pirt_number = models.CharField(_("PIRT number"), max_length=32, blank=True)
     pirt_verified_at = models.DateTimeField(_("PIRT number verified at"), null=True, blank=True)
 
@@ -162,3 +166,55 @@ class ShopMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.shop} ({self.get_role_display()})"
+
+
+class ShopInvitation(models.Model):
+    """The owner invites someone by email to join the shop as staff.
+
+    The link carries a random token; only its SHA-256 is stored, so a database leak does not leak working links.
+    The invitation is accepted by a signed-in user whose *verified* email is the invited address, once, before it
+    expires. At most one open invitation per shop and address (a conditional unique constraint).
+    """
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("shop"))
+    email = models.EmailField(_("email"))
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accepted by"),
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("shop invitation")
+        verbose_name_plural = _("shop invitations")
+        constraints = [
+            models.UniqueConstraint(
+                models.F("shop"),
+                Lower("email"),
+                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="shops_invitation_one_open_per_email",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.shop}"
+
+    def is_open(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > now

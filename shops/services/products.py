@@ -16,10 +16,10 @@ from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.validators import RegexValidator
 from django.db import IntegrityError, transaction
-from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from marketplace.core.richtext import clean_rich_text
 
 from ..errors import ProductStateError
 from ..locks import product_qs_select_for_update, variant_qs_select_for_update
@@ -88,10 +88,9 @@ def products_need_review(*, shop: Shop) -> bool:
 
 
 def clean_description(text: str | None) -> str:
-    """Descriptions are plain text (no sanitiser for HTML is installed): tags are dropped, line breaks kept
-    (as "\\n"), surrounding blanks trimmed. Templates show the text with `linebreaksbr`, escaped."""
-    text = strip_tags(text or "")
-    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    """The stored description: sanitised rich text (`marketplace.core.richtext`): plain text from a phone
+    becomes paragraphs, HTML keeps only a small allow-list (no links, images, scripts or attributes)."""
+    return clean_rich_text(text)
 
 
 def _whole_number(value: Any) -> bool:

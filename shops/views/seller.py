@@ -26,10 +26,10 @@ from ..errors import ShopStateError
 from ..images import normalise_photo
 from ..models import Shop, ShopMember
 from ..selectors import (
-    SHOP_ADDRESS_RELATIONS,
     district_list_for_regency,
     province_list,
     regency_list_for_province,
+    seller_membership,
     village_list_for_district,
 )
 
@@ -48,17 +48,8 @@ STAFF_MESSAGE = _("Only the shop owner can change the shop or submit it for revi
 ADDRESS_LEVELS = ("province", "regency", "district", "village")
 
 
-# --- Reading the seller's shop (a small read, kept here: the wizard is its only user) --------------------
-
-
 def _membership(user) -> ShopMember | None:
-    """The user's own shop membership (the owned shop first), with the shop and its address loaded."""
-    return (
-        ShopMember.objects.filter(user=user)
-        .select_related("shop", *(f"shop__{relation}" for relation in SHOP_ADDRESS_RELATIONS))
-        .order_by("role", "shop__name")  # "owner" sorts before "staff"
-        .first()
-    )
+    return seller_membership(user=user)
 
 
 def first_incomplete_step(shop: Shop) -> int:

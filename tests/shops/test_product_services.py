@@ -82,11 +82,11 @@ def test_blank_sku_is_generated_from_the_product_id(shop, owner):
 
 
 @pytest.mark.django_db
-def test_description_is_kept_as_plain_text_with_its_line_breaks(shop, owner):
+def test_description_is_sanitised_rich_text(shop, owner):
     product = create(shop, owner, description="  <b>Renyah</b><script>x()</script>\r\nTanpa pengawet  ")
 
     product.refresh_from_db()
-    assert product.description == "Renyahx()\nTanpa pengawet"
+    assert product.description == "<p><b>Renyah</b><br>Tanpa pengawet</p>"
 
 
 @pytest.mark.django_db

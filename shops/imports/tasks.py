@@ -1,0 +1,1 @@
+"""Celery tasks of the bulk import (discovered by `marketplace.celery`)."""

@@ -1,0 +1,3 @@
+"""`/api/v1/operator/…`: operator actions on shops (names in the `api` namespace)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Seller dashboard: bulk import pages under /penjual/impor/ (names in the `seller` namespace)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Seller dashboard: team (staff invitations) and vacation pages (names in the `seller` namespace)."""
+
+urlpatterns = []
