@@ -1,27 +1,22 @@
-"""Errors the shops services raise besides field errors (`ValidationError`) and `PermissionDenied`."""
+"""Errors the shops services raise besides field errors (`ValidationError`) and `PermissionDenied`.
+
+Both are `StateConflictError`s, which the API answers as 409 `{"detail": message}`.
+"""
 
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.core.errors import StateConflictError
 
-class ShopStateError(Exception):
-    """The shop is not in a state that allows this action (approving a draft, editing a submitted shop...).
-
-    `message` is translated and safe to show to the person who tried; `status` is the shop's status then.
-    """
-
-    def __init__(self, message=None, *, status: str = ""):
-        self.message = message or _("This cannot be done while the shop has its current status.")
-        self.status = status
-        super().__init__(str(self.message))
+__all__ = ["ProductStateError", "ShopStateError", "StateConflictError"]
 
 
-class ProductStateError(Exception):
-    """The product is not in a state that allows this action (archiving an archived product...).
+class ShopStateError(StateConflictError):
+    """The shop is not in a state that allows this action (approving a draft, editing a submitted shop...)."""
 
-    `message` is translated and safe to show to the person who tried; `status` is the product's status then.
-    """
+    default_message = _("This cannot be done while the shop has its current status.")
 
-    def __init__(self, message=None, *, status: str = ""):
-        self.message = message or _("This cannot be done while the product has its current status.")
-        self.status = status
-        super().__init__(str(self.message))
+
+class ProductStateError(StateConflictError):
+    """The product is not in a state that allows this action (archiving an archived product...)."""
+
+    default_message = _("This cannot be done while the product has its current status.")

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from marketplace.core.api.exceptions import Conflict
 from marketplace.core.api.pagination import PageNumberPagination
+from shops.errors import ProductStateError, ShopStateError
 
 NUMBERS = list(range(1, 151))
 
@@ -195,6 +196,37 @@ def test_conflict_answers_409_with_detail(accept_language, message):
     assert raising(Conflict, **headers) == (409, {"detail": message})
 
 
+def test_django_validation_error_with_fields_and_non_field_errors_answers_non_field_errors_not_all():
+    def error():
+        return DjangoValidationError(
+            {"__all__": [DjangoValidationError("Fill in the address.", code="incomplete")], "name": ["Too long."]}
+        )
+
+    assert raising(error) == (400, {"non_field_errors": ["Fill in the address."], "name": ["Too long."]})
+
+
+@pytest.mark.parametrize("error_class", [ShopStateError, ProductStateError])
+def test_state_errors_of_the_services_answer_409_with_their_message(error_class):
+    assert raising(lambda: error_class("Already archived.", status="archived")) == (
+        409,
+        {"detail": "Already archived."},
+    )
+
+
+@pytest.mark.parametrize(
+    ("error_class", "message"),
+    [
+        (ShopStateError, "This cannot be done while the shop has its current status."),
+        (ProductStateError, "This cannot be done while the product has its current status."),
+    ],
+)
+def test_state_errors_without_message_answer_409_with_their_default_message(error_class, message):
+    with translation.override("id"):
+        expected = str(translation.gettext(message))
+
+    assert raising(lambda: error_class(status="draft")) == (409, {"detail": expected})
+
+
 def test_conflict_keeps_the_services_message():
     assert raising(lambda: Conflict("Out of stock.")) == (409, {"detail": "Out of stock."})
 
@@ -205,6 +237,20 @@ def test_django_http404_answers_404_with_detail():
 
 def test_django_permission_denied_answers_403_with_detail():
     assert raising(PermissionDenied) == (403, {"detail": "Anda tidak memiliki izin untuk melakukan tindakan ini."})
+
+
+def test_django_permission_denied_keeps_the_services_message():
+    assert raising(lambda: PermissionDenied("Only the shop owner can do this.")) == (
+        403,
+        {"detail": "Only the shop owner can do this."},
+    )
+
+
+def test_django_permission_denied_with_an_empty_message_answers_the_generic_detail():
+    assert raising(lambda: PermissionDenied("")) == (
+        403,
+        {"detail": "Anda tidak memiliki izin untuk melakukan tindakan ini."},
+    )
 
 
 # --- Routing, authentication and language ----------------------------------------------------------
