@@ -20,6 +20,10 @@ Decisions:
   product's page every photo comes in order with each rendition's URL, null while it is not made yet.
 - **Badges** ("halal", "pirt", "nib") come from the shop's legal data verified by an operator
   (`Product.badges`); a shop shows the same badges its products do.
+- **Vacation mode**: a shop shows `closed_until` (the last closed day, or null) and `is_open` (false while on
+  vacation, for today's date in the site's time zone); a product card and page show `buyable` (false while its
+  shop is on vacation or when no active variant has stock) and its shop's `closed_until`. The products stay
+  listed: a shopper may save them for later, as on the big marketplaces.
 - **Queries**: no authentication classes, so no session or token lookup; a page of products costs four
   queries (count, page, active variants, main photos) and a page of shops two, whatever their length.
 """
@@ -70,9 +74,18 @@ class CategoryRefSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
+CLOSED_UNTIL_HELP = "On vacation up to and including this day: nothing can be bought. Null = open."
+
+
+def shop_is_open(shop: Shop) -> bool:
+    """False while the shop is on vacation, today being the site's date (Asia/Makassar)."""
+    return not shop.is_closed_on(timezone.localdate())
+
+
 class ShopRefSerializer(serializers.Serializer):
     slug = serializers.CharField()
     name = serializers.CharField()
+    closed_until = serializers.DateField(allow_null=True, help_text=CLOSED_UNTIL_HELP)
 
 
 class ProductListOutputSerializer(serializers.Serializer):
@@ -83,6 +96,9 @@ class ProductListOutputSerializer(serializers.Serializer):
     price_min = serializers.SerializerMethodField(help_text="Cheapest active variant, whole rupiah.")
     price_max = serializers.SerializerMethodField(help_text="Dearest active variant, whole rupiah.")
     in_stock = serializers.SerializerMethodField()
+    buyable = serializers.SerializerMethodField(
+        help_text="False while the shop is on vacation or when no active variant has stock."
+    )
     image = serializers.SerializerMethodField(help_text="The main photo's card image; null without a photo.")
     badges = serializers.ListField(child=serializers.CharField(), help_text=BADGES_HELP)
 
@@ -94,6 +110,9 @@ class ProductListOutputSerializer(serializers.Serializer):
 
     def get_in_stock(self, product) -> bool:
         return any(variant.stock > 0 for variant in product.active_variants)
+
+    def get_buyable(self, product) -> bool:
+        return shop_is_open(product.shop) and self.get_in_stock(product)
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_image(self, product) -> str | None:
@@ -157,9 +176,8 @@ class ShopOutputSerializer(serializers.Serializer):
     logo = serializers.SerializerMethodField()
     badges = serializers.SerializerMethodField(help_text=BADGES_HELP)
     member_since = serializers.SerializerMethodField(help_text="The day the shop joined, in the site's time zone.")
-    closed_until = serializers.DateField(
-        allow_null=True, help_text="On holiday up to and including this day: nothing can be bought. Null = open."
-    )
+    closed_until = serializers.DateField(allow_null=True, help_text=CLOSED_UNTIL_HELP)
+    is_open = serializers.SerializerMethodField(help_text="False while the shop is on vacation (see closed_until).")
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_logo(self, shop) -> str | None:
@@ -167,6 +185,9 @@ class ShopOutputSerializer(serializers.Serializer):
 
     def get_badges(self, shop) -> list[str]:
         return shop_badges(shop)
+
+    def get_is_open(self, shop) -> bool:
+        return shop_is_open(shop)
 
     @extend_schema_field(OpenApiTypes.DATE)
     def get_member_since(self, shop) -> str:

@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from .models import Product, ProductVariant, Shop
+from .models import Product, ProductVariant, Shop, ShopInvitation
 
 
 def shop_qs_select_for_update() -> QuerySet[Shop]:
@@ -18,3 +18,8 @@ def product_qs_select_for_update() -> QuerySet[Product]:
 def variant_qs_select_for_update() -> QuerySet[ProductVariant]:
     """Variants locked `FOR UPDATE`, in primary-key order (lock the product first when both are needed)."""
     return ProductVariant.objects.select_for_update().order_by("pk")
+
+
+def invitation_qs_select_for_update() -> QuerySet[ShopInvitation]:
+    """Invitations locked `FOR UPDATE`, in primary-key order (take the shop's lock first)."""
+    return ShopInvitation.objects.select_for_update().order_by("pk")

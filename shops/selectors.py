@@ -1,5 +1,7 @@
 """Reads of the shops app."""
 
+import hashlib
+
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from accounts.models import User
@@ -14,6 +16,7 @@ from .models import (
     Province,
     Regency,
     Shop,
+    ShopInvitation,
     ShopMember,
     Village,
 )
@@ -123,10 +126,44 @@ def shop_list_for_review() -> QuerySet[Shop]:
     )
 
 
+def shop_get_for_operator(*, slug: str) -> Shop | None:
+    """The shop with this slug whatever its status (operators review drafts, submitted and suspended shops
+    too), or None. Call it only after checking `user_is_operator`."""
+    return Shop.objects.filter(slug=slug).first()
+
+
 def shop_owner(*, shop: Shop):
     """The owner's user, or None for a shop without one."""
     membership = ShopMember.objects.filter(shop=shop, role=ShopMember.Role.OWNER).select_related("user").first()
     return membership.user if membership else None
+
+
+# --- Team: members and invitations ------------------------------------------------------------------------
+
+
+def shop_member_list_for_team(*, shop: Shop) -> QuerySet[ShopMember]:
+    """The shop's members for its team page: the owner first, then staff by joining date; users joined."""
+    return ShopMember.objects.filter(shop=shop).select_related("user").order_by("role", "created_at", "pk")
+
+
+def invitation_list_open_for_shop(*, shop: Shop) -> QuerySet[ShopInvitation]:
+    """The shop's invitations neither accepted nor revoked, newest first. Expired ones stay listed (they can be
+    sent again or cancelled)."""
+    return ShopInvitation.objects.filter(shop=shop, accepted_at__isnull=True, revoked_at__isnull=True).order_by(
+        "-created_at", "-pk"
+    )
+
+
+def invitation_token_hash(token: str) -> str:
+    """The SHA-256 (hex) of an invitation token, as stored in `ShopInvitation.token_hash`."""
+    return hashlib.sha256((token or "").encode()).hexdigest()
+
+
+def invitation_get_by_token(*, token: str) -> ShopInvitation | None:
+    """The invitation this link's token belongs to (shop joined), whatever its state; None for an unknown token."""
+    if not token:
+        return None
+    return ShopInvitation.objects.select_related("shop").filter(token_hash=invitation_token_hash(token)).first()
 
 
 # --- Categories -------------------------------------------------------------------------------------------

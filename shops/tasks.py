@@ -12,6 +12,7 @@ from marketplace.core.queueing import enqueue_on_commit
 
 from .images import make_renditions
 from .models import ProductImage
+from .services.legal import halal_expiry_warnings_send
 
 logger = logging.getLogger(__name__)
 
@@ -63,3 +64,10 @@ def sweep_product_image_renditions() -> int:
     for image_id in image_ids:
         enqueue_on_commit(make_product_image_renditions, image_id)
     return len(image_ids)
+
+
+@shared_task(name="shops.tasks.warn_expiring_halal_certificates")
+def warn_expiring_halal_certificates() -> int:
+    """Mail each owner whose verified halal certificate expires within 30 days, once per expiry date
+    (`shops.services.legal.halal_expiry_warnings_send`). Meant for beat, daily. Returns how many were warned."""
+    return halal_expiry_warnings_send()

@@ -1,3 +1,6 @@
+import hashlib
+from datetime import timedelta
+
 import factory
 from django.utils import timezone
 
@@ -10,6 +13,7 @@ from shops.models import (
     Province,
     Regency,
     Shop,
+    ShopInvitation,
     ShopMember,
     Village,
 )
@@ -162,3 +166,19 @@ class ProductImageFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = ProductImage
+
+
+class ShopInvitationFactory(factory.django.DjangoModelFactory):
+    """An open invitation, valid for 7 more days; its link's token is `token` (only the hash is stored):
+    `ShopInvitationFactory(shop=shop, email="ani@contoh.id", token="t0k3n")`."""
+
+    shop = factory.SubFactory(ShopFactory)
+    email = factory.Sequence(lambda n: f"calon-staf{n}@contoh.id")
+    token_hash = factory.LazyAttribute(lambda invitation: hashlib.sha256(invitation.token.encode()).hexdigest())
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+
+    class Params:
+        token = factory.Sequence(lambda n: f"token-undangan-{n}")
+
+    class Meta:
+        model = ShopInvitation

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+import time_machine
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
@@ -104,11 +105,12 @@ def test_product_list_answers_the_public_card_of_each_product(client):
             {
                 "slug": "keripik-pisang-manis",
                 "title": "Keripik Pisang Manis",
-                "shop": {"slug": "warung-bu-made", "name": "Warung Bu Made"},
+                "shop": {"slug": "warung-bu-made", "name": "Warung Bu Made", "closed_until": None},
                 "category": {"slug": "camilan", "name": "Camilan"},
                 "price_min": 15_000,
                 "price_max": 28_000,
                 "in_stock": True,
+                "buyable": True,
                 "image": absolute(main.original),
                 "badges": ["halal", "nib"],
             }
@@ -159,11 +161,12 @@ def test_product_detail_answers_description_weight_active_variants_and_photos_in
     assert response.json() == {
         "slug": "keripik-pisang-manis",
         "title": "Keripik Pisang Manis",
-        "shop": {"slug": "warung-bu-made", "name": "Warung Bu Made"},
+        "shop": {"slug": "warung-bu-made", "name": "Warung Bu Made", "closed_until": None},
         "category": {"slug": "camilan", "name": "Camilan"},
         "price_min": 15_000,
         "price_max": 28_000,
         "in_stock": True,
+        "buyable": True,
         "image": absolute(main.card),
         "badges": ["halal", "nib"],
         "description": "Renyah.\nTanpa pengawet.",
@@ -337,7 +340,7 @@ def test_shop_detail_answers_the_public_profile(client, django_assert_num_querie
         name="Warung Bu Made",
         slug="warung-bu-made",
         story="Sambal matah sejak 1998.",
-        closed_until=datetime.date(2026, 12, 31),
+        closed_until=timezone.localdate() + datetime.timedelta(days=10),
         created_at=datetime.datetime(2025, 3, 31, 23, 30, tzinfo=datetime.UTC),
     )
     shop.logo.save("logo.png", ContentFile(b"logo"), save=True)
@@ -356,7 +359,8 @@ def test_shop_detail_answers_the_public_profile(client, django_assert_num_querie
         "badges": ["halal", "nib"],
         # 23:30 UTC is the next morning in Bali (WITA).
         "member_since": "2025-04-01",
-        "closed_until": "2026-12-31",
+        "closed_until": (timezone.localdate() + datetime.timedelta(days=10)).isoformat(),
+        "is_open": False,
     }
 
 
@@ -365,12 +369,13 @@ def test_shop_without_logo_district_or_verified_legal_data_answers_nulls_and_no_
 
     body = client.get("/api/v1/shops/toko-baru/").json()
 
-    assert (body["logo"], body["district"], body["regency"], body["badges"], body["closed_until"]) == (
+    assert (body["logo"], body["district"], body["regency"], body["badges"], body["closed_until"], body["is_open"]) == (
         None,
         None,
         "Kabupaten Badung",
         [],
         None,
+        True,
     )
 
 
@@ -427,3 +432,78 @@ def test_catalogue_ignores_a_session_cookie_and_token(client, django_assert_num_
         response = client.get("/api/v1/products/", HTTP_X_SESSION_TOKEN="not-a-token", HTTP_COOKIE="sessionid=abc")
 
     assert response.status_code == 200
+
+
+# --- Vacation mode ------------------------------------------------------------------------------------------
+
+# 2026-03-10 17:00 UTC is already 2026-03-11 01:00 in Bali (WITA, the site's time zone).
+BALI_MORNING_AS_UTC_EVENING = datetime.datetime(2026, 3, 10, 17, 0, tzinfo=datetime.UTC)
+
+
+def vacation_fields(client, product: Product) -> dict:
+    [row] = client.get("/api/v1/products/").json()["results"]
+    detail = client.get(f"/api/v1/products/{product.slug}/").json()
+    shop = client.get(f"/api/v1/shops/{product.shop.slug}/").json()
+    [listed_shop] = client.get("/api/v1/shops/").json()["results"]
+    assert listed_shop == shop
+    assert (row["shop"], row["buyable"]) == (detail["shop"], detail["buyable"])
+    return {
+        "buyable": row["buyable"],
+        "in_stock": row["in_stock"],
+        "product_shop_closed_until": row["shop"]["closed_until"],
+        "closed_until": shop["closed_until"],
+        "is_open": shop["is_open"],
+    }
+
+
+def test_shop_on_vacation_is_closed_and_its_products_listed_but_not_buyable(client):
+    with time_machine.travel(BALI_MORNING_AS_UTC_EVENING, tick=False):
+        product = ProductFactory(shop__closed_until=datetime.date(2026, 3, 11))
+
+        assert vacation_fields(client, product) == {
+            "buyable": False,
+            "in_stock": True,
+            "product_shop_closed_until": "2026-03-11",
+            "closed_until": "2026-03-11",
+            "is_open": False,
+        }
+
+
+def test_shop_opens_the_day_after_closed_until_in_the_site_time_zone(client):
+    # In UTC it is still 2026-03-10, the last closed day; in Bali it is already the 11th: open.
+    with time_machine.travel(BALI_MORNING_AS_UTC_EVENING, tick=False):
+        product = ProductFactory(shop__closed_until=datetime.date(2026, 3, 10))
+
+        assert vacation_fields(client, product) == {
+            "buyable": True,
+            "in_stock": True,
+            "product_shop_closed_until": "2026-03-10",
+            "closed_until": "2026-03-10",
+            "is_open": True,
+        }
+
+
+def test_open_shops_product_out_of_stock_is_not_buyable(client):
+    product = ProductFactory(variant__stock=0)
+
+    assert vacation_fields(client, product) == {
+        "buyable": False,
+        "in_stock": False,
+        "product_shop_closed_until": None,
+        "closed_until": None,
+        "is_open": True,
+    }
+
+
+def test_vacation_fields_cost_no_extra_query(client, django_assert_num_queries):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    for closed_until in (None, tomorrow, None, tomorrow):
+        ProductFactory(shop=verified_shop(closed_until=closed_until))
+
+    with django_assert_num_queries(4):
+        products = client.get("/api/v1/products/").json()["results"]
+    with django_assert_num_queries(2):
+        shops = client.get("/api/v1/shops/").json()["results"]
+
+    assert sorted(row["buyable"] for row in products) == [False, False, True, True]
+    assert sorted(row["is_open"] for row in shops) == [False, False, True, True]
