@@ -312,6 +312,13 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "PREPROCESSING_HOOKS": ["marketplace.core.api.schema.public_api_only"],
+    # Fields named alike with different choices ("status" of a shop and of a product) get one enum each.
+    "ENUM_NAME_OVERRIDES": {
+        "ShopStatusEnum": "shops.models.Shop.Status",
+        "ProductStatusEnum": "shops.models.Product.Status",
+        "ProductModerationEnum": "shops.models.Product.Moderation",
+        "ProductImportStatusEnum": "shops.models.ProductImport.Status",
+    },
 }
 
 # --- Background work --------------------------------------------------------------------------------
@@ -346,6 +353,16 @@ CELERY_BEAT_SCHEDULE = {
     },
     "sweep-product-image-renditions": {
         "task": "shops.tasks.sweep_product_image_renditions",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 290},
+    },
+    "warn-expiring-halal-certificates": {
+        "task": "shops.tasks.warn_expiring_halal_certificates",
+        "schedule": crontab(hour=7, minute=5),  # Makassar time, before sellers start their day
+        "options": {"expires": 6 * 3600},
+    },
+    "sweep-product-imports": {
+        "task": "shops.imports.tasks.sweep_product_imports",
         "schedule": crontab(minute="*/5"),
         "options": {"expires": 290},
     },

@@ -1,6 +1,7 @@
 """Models of the shops app, one module per part of the domain."""
 
 from .category import Category
+from .imports import ProductImport
 from .product import Product, ProductImage, ProductVariant
 from .regions import District, Province, Regency, Village
 from .shop import Shop, ShopInvitation, ShopMember
@@ -10,6 +11,7 @@ __all__ = [
     "District",
     "Product",
     "ProductImage",
+    "ProductImport",
     "ProductVariant",
     "Province",
     "Regency",

@@ -29,8 +29,11 @@ from ..selectors import shop_member_role
 from .slugs import first_free, slug_base, slug_free
 
 __all__ = [
+    "CATALOGUE_VALUE_FIELDS",
+    "DUPLICATE_SKU_MESSAGE",
     "MAX_IMAGES_PER_PRODUCT",
     "MAX_PRICE",
+    "catalogue_values_check",
     "product_archive",
     "product_create",
     "product_publish",
@@ -170,24 +173,68 @@ def _check_variant_name(name: Any, errors: Errors) -> str:
 DUPLICATE_SKU_MESSAGE = _("Another variant of your shop already uses this SKU.")
 
 
-def _check_sku(sku: Any, errors: Errors, *, shop_id: int, exclude_variant_id: int | None = None) -> str:
-    """A blank SKU is allowed here: the caller generates one."""
+def _check_sku_format(sku: Any, errors: Errors) -> tuple[str, bool]:
+    """The stripped SKU and whether its length and characters are valid (a blank SKU is valid here)."""
     sku = (sku or "").strip()
     if not sku:
-        return sku
+        return sku, True
     max_length = ProductVariant._meta.get_field("sku").max_length
     if len(sku) > max_length:
         _add(errors, "sku", _("The SKU is at most %(max)d characters."), "max_length", {"max": max_length})
-        return sku
+        return sku, False
     try:
         validate_sku(sku)
     except ValidationError as error:
         errors.setdefault("sku", []).extend(error.error_list)
+        return sku, False
+    return sku, True
+
+
+def _check_sku(sku: Any, errors: Errors, *, shop_id: int, exclude_variant_id: int | None = None) -> str:
+    """A blank SKU is allowed here: the caller generates one."""
+    sku, valid = _check_sku_format(sku, errors)
+    if not sku or not valid:
         return sku
     taken = ProductVariant.objects.filter(shop_id=shop_id, sku=sku).exclude(pk=exclude_variant_id)
     if taken.exists():
         _add(errors, "sku", DUPLICATE_SKU_MESSAGE, "duplicate_sku")
     return sku
+
+
+# Public, for writers that check many rows at once (the bulk import, `shops.imports`): the same rules and
+# messages as the services above, without the per-row queries.
+CATALOGUE_VALUE_FIELDS = ("title", "description", "category", "weight_grams", "name", "sku", "price", "stock")
+
+
+def catalogue_values_check(values: dict[str, Any]) -> tuple[dict[str, Any], Errors]:
+    """Check any of `CATALOGUE_VALUE_FIELDS` in `values` as `product_create`/`variant_update` do, and return the
+    cleaned values (titles, names and SKUs stripped, the description sanitised) with the errors by field.
+
+    Reads nothing from the database: a SKU is checked for its form only (a blank SKU passes), not for being
+    unique in the shop: the caller checks that for all its rows at once. Unknown field: TypeError.
+    """
+    unknown = set(values) - set(CATALOGUE_VALUE_FIELDS)
+    if unknown:
+        raise TypeError(f"catalogue_values_check() got unknown fields: {', '.join(sorted(unknown))}")
+    errors: Errors = {}
+    cleaned = dict(values)
+    if "title" in values:
+        cleaned["title"] = _check_title(values["title"], errors)
+    if "description" in values:
+        cleaned["description"] = _check_description(values["description"], errors)
+    if "category" in values:
+        _check_category(values["category"], errors)
+    if "weight_grams" in values:
+        _check_weight(values["weight_grams"], errors)
+    if "name" in values:
+        cleaned["name"] = _check_variant_name(values["name"], errors)
+    if "sku" in values:
+        cleaned["sku"], _valid = _check_sku_format(values["sku"], errors)
+    if "price" in values:
+        _check_price(values["price"], errors)
+    if "stock" in values:
+        _check_stock(values["stock"], errors)
+    return cleaned, errors
 
 
 def _generated_sku(*, product: Product) -> str:
@@ -340,7 +387,8 @@ def product_publish(*, product: Product, actor: User) -> Product:
         )
     product.status = Product.Status.ACTIVE
     if product.moderation != Product.Moderation.APPROVED:
-        needs_review = products_need_review(shop=product.shop)
+        # A product an operator took down always goes back to an operator, whatever the review setting.
+        needs_review = product.moderation == Product.Moderation.REJECTED or products_need_review(shop=product.shop)
         product.moderation = Product.Moderation.PENDING if needs_review else Product.Moderation.APPROVED
         product.moderation_reason = ""
     product.save(update_fields=["status", "moderation", "moderation_reason", "updated_at"])
