@@ -13,6 +13,7 @@ from shops.models import Category, District, Province, Regency, Village
 
 def run_seed(**options) -> str:
     out = StringIO()
+    options.setdefault("catalogue", False)  # shops and products: tests/shops/test_demo_catalogue.py
     call_command("seed_demo", stdout=out, **options)
     return out.getvalue()
 

@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.models import User
 from cms import demo
 from shops.demo import seed_categories
+from shops.demo_catalogue import seed_shops_and_products
 from shops.regions import load_regions
 
 
@@ -16,8 +18,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force", action="store_true", help="Seed even with DEBUG off (benchmarks). Never on a real site."
         )
+        parser.add_argument(
+            "--no-catalogue",
+            action="store_false",
+            dest="catalogue",
+            help="Skip the demo shops and products (the slow part: about 120 photos through the upload pipeline).",
+        )
 
-    def handle(self, *args, url, force, **options):
+    def handle(self, *args, url, force, catalogue=True, **options):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "Refusing to create demo accounts with known passwords while DEBUG is off (use --force)."
@@ -27,6 +35,12 @@ class Command(BaseCommand):
         seed_categories()
         accounts = demo.seed_accounts()
         demo.seed_home_page()
+        if catalogue:
+            emails = {account.role: account.email for account in accounts}
+            result = seed_shops_and_products(
+                operator=User.objects.get(email=emails["operator"]), seller=User.objects.get(email=emails["seller"])
+            )
+            self.stdout.write(f"Shops and products: {result.summary()}")
         url = url.rstrip("/")
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
         self.stdout.write(f"\n  Site:        {url}/\n  Admin (CMS): {url}/cms/\n  API docs:    {url}/api/docs/\n")
