@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from accounts.selectors import OPERATOR_GROUP
 from shops.demo import seed_categories
-from shops.models import Product, Shop, ShopMember
+from shops.models import Category, Product, Shop, ShopMember
 from shops.regions import load_regions
 from tests.factories.accounts import VerifiedUserFactory
 
@@ -109,8 +109,49 @@ def open_shop_through_the_wizard(page, base_url: str) -> None:
     )
 
 
+def add_a_product_with_a_photo(page, base_url: str, photo_path) -> None:
+    """From the review page, in three screens: photo and basics, details, then publish."""
+    main = page.get_by_role("main")
+    main.get_by_role("link", name="Tambah produk pertama sekarang").click()
+    expect(page).to_have_url(f"{base_url}/penjual/produk/tambah/")
+    photo = main.get_by_label(field_label("Foto produk"))
+    # The phone opens its camera for this input.
+    expect(photo).to_have_attribute("capture", "environment")
+    expect(photo).to_have_attribute("accept", "image/*")
+    photo.set_input_files(str(photo_path))
+    main.get_by_label(field_label("Nama produk")).fill(PRODUCT_TITLE)
+    main.get_by_label(field_label("Kategori")).select_option(value=str(Category.objects.get(slug="sambal-bumbu").pk))
+    main.get_by_label(field_label("Harga (Rp)")).fill("25.000")
+    main.get_by_label(field_label("Stok")).fill("40")
+    main.get_by_label(field_label("Berat (gram)")).fill("200")
+    assert_fits_the_phone(page)
+    main.get_by_role("button", name="Simpan dan lanjutkan").click()
+
+    # Screen 2: the description (plain text from the phone keyboard); the variant from screen 1 is there.
+    expect(page).to_have_url(re.compile(r"/penjual/produk/\d+/tambah/detail/$"))
+    main.get_by_label(field_label("Deskripsi")).fill("Sambal matah segar.\nTanpa pengawet.")
+    main.get_by_role("button", name="Simpan dan lanjutkan").click()
+
+    # Screen 3: a preview with the photo, then publish.
+    expect(page).to_have_url(re.compile(r"/penjual/produk/\d+/tambah/periksa/$"))
+    expect(main.get_by_role("img").first).to_be_visible()
+    assert_fits_the_phone(page)
+    main.get_by_role("button", name="Terbitkan produk").click()
+    expect(page).to_have_url(f"{base_url}/penjual/produk/")
+    expect(main.locator("ul.messages")).to_contain_text(PRODUCT_TITLE)
+
+    product = Product.objects.prefetch_related("variants", "images").get()
+    assert (product.title, product.status, product.weight_grams) == (PRODUCT_TITLE, "active", 200)
+    assert product.description == "<p>Sambal matah segar.<br>Tanpa pengawet.</p>"
+    assert [(v.price, v.stock) for v in product.variants.all()] == [(25_000, 40)]
+    [image] = product.images.all()
+    assert image.is_main
+    assert image.renditions_ready
+
+
 def submit_the_shop(page, base_url: str) -> None:
-    page.goto(f"{base_url}/penjual/tinjau/")
+    page.goto(f"{base_url}/penjual/")
+    expect(page).to_have_url(f"{base_url}/penjual/tinjau/")
     page.get_by_role("main").get_by_role("button", name="Ajukan").click()
     expect(page).to_have_url(f"{base_url}/penjual/status/")
     assert Shop.objects.get().status == Shop.Status.SUBMITTED
@@ -154,12 +195,23 @@ def test_new_seller_opens_a_shop_adds_a_product_with_a_photo_and_it_is_public_on
     membership = ShopMember.objects.select_related("user").get()
     assert (membership.user.email, membership.role) == (EMAIL, ShopMember.Role.OWNER)
 
+    photo_path = tmp_path / "IMG_20261128_101500.jpg"
+    photo_path.write_bytes(product_photo_bytes())
+    add_a_product_with_a_photo(page, base_url, photo_path)
+
     submit_the_shop(page, base_url)
-    # Nothing of the shop is public before an operator approves it.
+    # Nothing of the shop is public before an operator approves it, not even its published product.
     assert page.request.get(f"{base_url}/api/v1/shops/").json()["count"] == 0
+    assert page.request.get(f"{base_url}/api/v1/products/").json()["count"] == 0
 
     operator_approves(browser, base_url)
 
     shops = page.request.get(f"{base_url}/api/v1/shops/").json()
     assert [shop["name"] for shop in shops["results"]] == [SHOP_NAME]
-    assert Product.objects.count() == 0
+    products = page.request.get(f"{base_url}/api/v1/products/").json()
+    assert [(p["title"], p["price_min"], p["shop"]["name"]) for p in products["results"]] == [
+        (PRODUCT_TITLE, 25_000, SHOP_NAME)
+    ]
+    detail = page.request.get(f"{base_url}/api/v1/products/{products['results'][0]['slug']}/").json()
+    assert len(detail["images"]) == 1
+    assert detail["images"][0]["card"].endswith(".webp")
