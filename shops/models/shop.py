@@ -94,6 +94,8 @@ class Shop(models.Model):
 
     # Vacation mode: closed until this date (products stay visible but cannot be bought); null = open.
     closed_until = models.DateField(_("closed until"), null=True, blank=True)
+    # Set by an operator: this shop's newly published products wait for an operator's approval.
+    review_new_products = models.BooleanField(_("new products need review"), default=False)
     # Overrides the site's commission rate for this shop, in basis points (100 = 1%); null = the default.
     commission_basis_points = models.PositiveIntegerField(
         _("commission (basis points)"),

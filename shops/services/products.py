@@ -80,11 +80,10 @@ def require_catalogue_member(*, shop: Shop, actor: User) -> None:
 
 
 def products_need_review(*, shop: Shop) -> bool:
-    """Whether a newly published product of `shop` waits for an operator (moderation `pending`).
-
-    Today one switch for the whole marketplace, `settings.SHOPS_NEW_PRODUCTS_NEED_REVIEW` (default False).
-    A per-shop flag belongs on `Shop` and would be read here; nothing else decides it."""
-    return settings.SHOPS_NEW_PRODUCTS_NEED_REVIEW
+    """Whether a newly published product of `shop` waits for an operator (moderation `pending`): when an
+    operator flagged the shop (`Shop.review_new_products`, `shop_set_product_review`), or for every shop when
+    `settings.SHOPS_NEW_PRODUCTS_NEED_REVIEW` is on."""
+    return shop.review_new_products or settings.SHOPS_NEW_PRODUCTS_NEED_REVIEW
 
 
 # --- Cleaning ---------------------------------------------------------------------------------------------

@@ -417,6 +417,18 @@ def shop_verify_legal(*, shop: Shop, operator: User, fields: Collection[str]) ->
     return shop
 
 
+@transaction.atomic
+def shop_set_product_review(*, shop: Shop, operator: User, required: bool) -> Shop:
+    """An operator flags a shop whose newly published products must wait for an operator's approval (or lifts
+    the flag). Products already published are not touched. Operators only, not for their own shop."""
+    _require_operator(shop=shop, operator=operator)
+    shop = shop_qs_select_for_update().get(pk=shop.pk)
+    if shop.review_new_products != required:
+        shop.review_new_products = required
+        shop.save(update_fields=["review_new_products", "updated_at"])
+    return shop
+
+
 # --- Members ----------------------------------------------------------------------------------------------
 
 

@@ -16,6 +16,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -36,14 +37,25 @@ TEMPLATE_FILES = {
 TEMPLATE_NAME = "templat-impor-produk"
 
 
+def _file_limits_text() -> str:
+    return _("At most %(size)s MB and %(rows)s rows.") % {
+        "size": MAX_FILE_BYTES // (1024 * 1024),
+        "rows": f"{MAX_ROWS:,}".replace(",", "."),
+    }
+
+
+def _file_limits_help():
+    """Translated when the form is shown, not once when this module is imported."""
+    return lazy(_file_limits_text, str)()
+
+
 class ProductImportForm(forms.Form):
     file = forms.FileField(
         label=_("CSV or XLSX file"),
         widget=forms.ClearableFileInput(
             attrs={"accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
         ),
-        help_text=_("At most %(size)s MB and %(rows)s rows.")
-        % {"size": MAX_FILE_BYTES // (1024 * 1024), "rows": f"{MAX_ROWS:,}".replace(",", ".")},
+        help_text=_file_limits_help(),
     )
 
 

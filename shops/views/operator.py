@@ -1,4 +1,5 @@
-"""Operator pages in the Wagtail admin: review a shop (approve, reject, suspend, reinstate).
+"""Operator pages in the Wagtail admin: review a shop (approve, reject, suspend, reinstate), verify its legal
+data (badges for shoppers) and flag it so its new products wait for review.
 
 Thin views: check the user is an operator, call one service, report the outcome. The shop list with its
 filters is the `ShopReviewViewSet` in `shops.wagtail_hooks`, which links each row here.
@@ -52,6 +53,45 @@ class ReviewForm(forms.Form):
     )
 
 
+class LegalVerifyForm(forms.Form):
+    documents = forms.MultipleChoiceField(
+        label=_("Documents checked against the originals"),
+        choices=[("nib", _("NIB")), ("halal", _("Halal certificate")), ("pirt", _("PIRT number"))],
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Tick at least one document you have checked.")},
+    )
+
+
+# Other forms on the review page, told apart by their `action`; each calls one service and comes back here.
+SHOP_ACTIONS = {"verify_legal", "product_review"}
+
+
+def _shop_action(request: HttpRequest, shop: Shop) -> HttpResponse:
+    action = request.POST.get("action")
+    if action == "verify_legal":
+        form = LegalVerifyForm(request.POST)
+        if not form.is_valid():
+            for message in form.errors.get("documents", []):
+                messages.error(request, message)
+        else:
+            try:
+                services.shop_verify_legal(shop=shop, operator=request.user, fields=form.cleaned_data["documents"])
+            except ValidationError as error:
+                for field_messages in error.message_dict.values():
+                    for message in field_messages:
+                        messages.error(request, message)
+            else:
+                messages.success(request, _("Verified; shoppers now see the badges."))
+    else:  # product_review
+        required = request.POST.get("required") == "1"
+        services.shop_set_product_review(shop=shop, operator=request.user, required=required)
+        if required:
+            messages.success(request, _("New products of this shop now wait for an operator's approval."))
+        else:
+            messages.success(request, _("New products of this shop are published directly again."))
+    return redirect(reverse(f"{URL_NAMESPACE}:review", args=[shop.pk]))
+
+
 def _index_url() -> str:
     return reverse(f"{URL_NAMESPACE}:index")
 
@@ -60,6 +100,8 @@ def shop_review(request: HttpRequest, pk: int) -> HttpResponse:
     if not user_is_operator(request.user):
         raise PermissionDenied
     shop = get_object_or_404(Shop.objects.select_related(*SHOP_ADDRESS_RELATIONS, "reviewed_by"), pk=pk)
+    if request.method == "POST" and request.POST.get("action") in SHOP_ACTIONS:
+        return _shop_action(request, shop)
     form = ReviewForm(request.POST or None)
     failed_action = None
 
@@ -94,6 +136,12 @@ def shop_review(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "actions": available,
         "failed_action": failed_action,
+        "legal_form": LegalVerifyForm(),
+        "unverified_documents": [
+            key
+            for key, (value_field, verified_field) in services.LEGAL_DOCUMENTS.items()
+            if getattr(shop, value_field) and not getattr(shop, verified_field)
+        ],
         "index_url": _index_url(),
         "page_title": shop.name,
         "header_icon": "site",
