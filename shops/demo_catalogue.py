@@ -24,6 +24,8 @@ Decisions:
   show photos without renditions until a worker catches up. The task queued on commit then finds the work done.
 - **Speed**: one photo per product, a 480 px PNG of flat colours (`shops.demo_photos.PHOTO_EDGE`; the coach's
   "small" advice is recorded, which only the seller sees); most of the time is the pipeline's WebP encoding.
+  The demo seller's own shop, the one people log in to, gets 800 px photos (`SELLER_PHOTO_EDGE`), big enough
+  that the coach has nothing to say about them.
   Celery's log line per eager task is silenced while seeding, so the console shows the summary only.
 - **Deterministic**: pictures and the order of creation depend only on the data (CRC32 of the title as the seed).
 """
@@ -1327,7 +1329,14 @@ def _description(spec: DemoProduct, village: str) -> str:
 
 @transaction.atomic
 def _seed_product(
-    spec: DemoProduct, *, shop: Shop, owner: User, category: Category, description: str, operator: User
+    spec: DemoProduct,
+    *,
+    shop: Shop,
+    owner: User,
+    category: Category,
+    description: str,
+    operator: User,
+    photo_edge: int,
 ) -> Product:
     first, *others = spec.variants
     item = product_create(
@@ -1345,7 +1354,7 @@ def _seed_product(
         variant_add(product=item, actor=owner, name=variant.name, price=variant.price, stock=variant.stock)
     colour, motif = CATEGORY_LOOK[spec.category]
     photo = demo_photos.product_photo(
-        title=spec.title, colour=colour, motif=spec.motif or motif, seed=_seed(spec.title)
+        title=spec.title, colour=colour, motif=spec.motif or motif, seed=_seed(spec.title), edge=photo_edge
     )
     image = product_image_add(
         product=item,
@@ -1408,6 +1417,7 @@ def seed_shops_and_products(*, operator: User, seller: User) -> CatalogueResult:
                     category=categories[product_spec.category],
                     description=_description(product_spec, place),
                     operator=operator,
+                    photo_edge=demo_photos.SELLER_PHOTO_EDGE if owner == seller else demo_photos.PHOTO_EDGE,
                 )
                 result.products_created += 1
                 result.photos_added += 1

@@ -20,6 +20,8 @@ from PIL import Image, ImageDraw, ImageFont
 # Small on purpose: the upload pipeline's WebP encoding grows with the area, and `make demo` and CI seed 120 photos.
 # (The photo coach records its "small" advice, under 800 px, which only the seller sees.)
 PHOTO_EDGE = 480
+# The demo seller's own products: at the photo coach's minimum, so the seller sees no "too small" advice.
+SELLER_PHOTO_EDGE = 800
 LOGO_EDGE = 256
 BANNER_SIZE = (1200, 400)
 JPEG_QUALITY = 88  # banners

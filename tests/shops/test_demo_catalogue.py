@@ -169,6 +169,9 @@ def test_the_demo_seller_owns_an_approved_shop_with_products(demo):
     assert membership.shop.status == Shop.Status.APPROVED
     assert membership.shop.products.filter(status=Product.Status.ACTIVE).count() >= 10
     assert not ShopMember.objects.filter(user=operator()).exists()
+    # The shop people log in to shows photos the coach has nothing to say about.
+    advice = ProductImage.objects.filter(product__shop=membership.shop).values_list("coach_advice", flat=True)
+    assert list(advice) == [[]] * membership.shop.products.count()
 
 
 def test_every_product_is_public_with_variants_and_a_photo_with_renditions(demo):
