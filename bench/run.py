@@ -147,15 +147,54 @@ def manage(args: list[str], env: dict[str, str], timeout: float) -> float:
     return time.monotonic() - started
 
 
-def seed(env: dict[str, str], url: str) -> dict[str, float]:
+def seed(env: dict[str, str], url: str, catalog: int = 0) -> dict[str, float]:
     timings = {}
     timings["migrate"] = manage(["migrate", "--noinput"], env, timeout=600)
     timings["seed_demo"] = manage(["seed_demo", "--force", "--url", url], env, timeout=600)
+    if catalog:
+        shops = str(max(1, catalog // 100))
+        timings["seed_catalog"] = manage(
+            ["seed_catalog", "--force", "--products", str(catalog), "--shops", shops], env, timeout=1800
+        )
     timings["collectstatic"] = manage(["collectstatic", "--noinput"], env, timeout=600)
     return timings
 
 
 # --- gunicorn ---------------------------------------------------------------------------------------
+
+
+# What `--storefront` loads: the catalogue pages of issue 4, with slugs read from the seeded database. The deep
+# page is the last page of the biggest top-level category, where OFFSET-based pagination costs the most.
+STOREFRONT_PATHS_SCRIPT = """
+from django.db.models import Count
+from shops.models import Category
+from shops.selectors import product_list_public, shop_list_public
+root = max(Category.get_root_nodes(), key=lambda c: product_list_public().filter(
+    category__path__startswith=c.path).count())
+count = product_list_public().filter(category__path__startswith=root.path).count()
+product = product_list_public().order_by("-created_at").first()
+shop = shop_list_public().annotate(n=Count("products")).order_by("-n").first()
+print("/")
+print(f"/kategori/{root.slug}/")
+print(f"/kategori/{root.slug}/?page={max(1, -(-count // 24))}")
+print(f"/produk/{product.slug}/")
+print(f"/toko/{shop.slug}/")
+"""
+
+
+def storefront_paths(env: dict[str, str]) -> list[str]:
+    proc = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-v", "0", "-c", STOREFRONT_PATHS_SCRIPT],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise BenchError(f"could not read the storefront paths:\n{proc.stderr[-2000:]}", EXIT_SEED)
+    return proc.stdout.split()
 
 
 def http_get(port: int, path: str, timeout: float = 30.0) -> tuple[int, bytes]:
@@ -378,6 +417,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--workers", type=int, default=os.cpu_count() or 2, help="gunicorn worker processes (default: CPU count)"
     )
+    parser.add_argument(
+        "--catalog",
+        type=int,
+        default=0,
+        metavar="PRODUCTS",
+        help="after the demo data, add a large catalogue (seed_catalog: PRODUCTS products, one shop per 100)",
+    )
+    parser.add_argument(
+        "--storefront",
+        action="store_true",
+        help="load the storefront pages (home, category page 1 and its last page, a product, the biggest shop)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary database, static files and logs")
     parser.add_argument("--output", type=Path, help="JSON file to write (default bench/results/<UTC time>.json)")
     parser.add_argument("--app", default=APP, help=f"WSGI application gunicorn serves (default {APP})")
@@ -439,8 +490,12 @@ def benchmark(args: argparse.Namespace, workdir: Path) -> int:
         print(f"Using DATABASE_URL from the environment ({database}); demo data is written into it.")
 
     print(f"Seeding {database} database and collecting static files in {workdir} ...", flush=True)
-    timings = seed(env, f"http://{HOST}:{port}")
+    timings = seed(env, f"http://{HOST}:{port}", catalog=args.catalog)
     print("  " + ", ".join(f"{step} {seconds:.1f}s" for step, seconds in timings.items()))
+    if args.storefront and not args.paths:
+        paths = storefront_paths(env)
+        runs_note = ", ".join(paths)
+        print(f"Storefront paths: {runs_note}")
 
     server = Gunicorn(env, port, args.workers, workdir / "gunicorn.log", app=args.app)
     load_before = os.getloadavg()
