@@ -8,11 +8,15 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms import views_seo as cms_views_seo
 from marketplace.core import views as core_views
 
 # Language-neutral endpoints: machines and operators.
 urlpatterns = [
     path("health/", core_views.health, name="health"),
+    path("robots.txt", cms_views_seo.robots_txt, name="robots_txt"),
+    path("sitemap.xml", cms_views_seo.sitemap_xml, name="sitemap"),
+    path("sitemap-<slug:section>.xml", cms_views_seo.sitemap_section, name="sitemap_section"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("marketplace.api_urls")),
@@ -28,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("akun/", include("accounts.urls")),
     path("akun/", include("allauth.urls")),
     path("penjual/", include("shops.urls")),
+    path("", include("cms.catalogue.urls")),
     # Wagtail's catch-all comes last.
     path("", include(wagtail_urls)),
     prefix_default_language=False,

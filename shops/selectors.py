@@ -2,7 +2,8 @@
 
 import hashlib
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import OPERATOR_GROUP
@@ -267,3 +268,174 @@ def product_get_for_member(*, user, product_id: int) -> Product | None:
         )
         .first()
     )
+
+
+# --- Storefront: catalogue pages (category, product, shop) ------------------------------------------------
+
+PRODUCT_SORTS = ("newest", "price_asc", "price_desc", "best_selling")
+PRODUCT_BADGES = ("halal", "pirt", "nib")
+
+
+def badge_q(badge: str, *, prefix: str = "shop__") -> Q:
+    """The query-level twin of `Product.badges` for one badge code: the shop's legal data an operator
+    verified (and a halal certificate not yet expired, today being the site's date). `prefix` is the path
+    from the filtered model to the shop ("" to filter shops). Keep the two in step (a test compares them)."""
+    if badge == "halal":
+        return Q(
+            **{
+                f"{prefix}halal_verified_at__isnull": False,
+                f"{prefix}halal_expires_on__gt": timezone.localdate(),
+            }
+        )
+    if badge == "pirt":
+        return Q(**{f"{prefix}pirt_verified_at__isnull": False}) & ~Q(**{f"{prefix}pirt_number": ""})
+    if badge == "nib":
+        return Q(**{f"{prefix}nib_verified_at__isnull": False}) & ~Q(**{f"{prefix}nib": ""})
+    raise ValueError(f"Unknown badge {badge!r}")
+
+
+def shop_badges(*, shop: Shop) -> list[str]:
+    """The badges a shop shows: those its products show, from the one rule in `Product.badges`."""
+    return Product(shop=shop).badges
+
+
+def district_list_with_public_shops() -> QuerySet[District]:
+    """Districts where at least one public (approved) shop is, by name: the district filter's choices."""
+    public_shop_here = Shop.objects.filter(district=OuterRef("pk"), status=Shop.Status.APPROVED)
+    return District.objects.filter(Exists(public_shop_here)).order_by("name", "code")
+
+
+def category_get_with_family(*, slug: str) -> tuple[Category | None, list[Category], list[Category]]:
+    """The category with this slug, its ancestors (top level first: breadcrumbs) and its descendants in tree
+    order (itself excluded), in two queries; `(None, [], [])` for an unknown slug."""
+    category = Category.objects.filter(slug=slug).first()
+    if category is None:
+        return None, [], []
+    steplen = Category.steplen
+    ancestor_paths = [category.path[:length] for length in range(steplen, len(category.path), steplen)]
+    family = list(
+        Category.objects.filter(Q(path__in=ancestor_paths) | Q(path__startswith=category.path))
+        .exclude(pk=category.pk)
+        .order_by("path")
+    )
+    ancestors = [node for node in family if node.depth < category.depth]
+    descendants = [node for node in family if node.depth > category.depth]
+    return category, ancestors, descendants
+
+
+def category_ancestors(*, category: Category) -> list[Category]:
+    """The category's ancestors, top level first (breadcrumbs); one query, none for a top-level category."""
+    if category.depth <= 1:
+        return []
+    return list(category.get_ancestors())
+
+
+def product_list_public_filtered(
+    *,
+    category_ids: list[int] | None = None,
+    shop_id: int | None = None,
+    min_price: int | None = None,
+    max_price: int | None = None,
+    district_code: str | None = None,
+    badges: tuple[str, ...] | list[str] = (),
+    in_stock: bool = False,
+    sort: str = "newest",
+) -> QuerySet[Product]:
+    """The storefront's product lists (category and shop pages): `product_list_public` narrowed by the
+    shopper's filters, in the chosen order. Every filter is optional; an unknown sort is "newest".
+
+    - `min_price`/`max_price` (whole rupiah): some active variant is priced within the range.
+    - `district_code`: the shop's district. `badges`: the shop has all of them (`badge_q`).
+    - `in_stock`: some active variant has stock.
+    - `sort`: "newest", "price_asc"/"price_desc" (by the cheapest active variant, the price a card shows
+      first), "best_selling".
+
+    The shop's district is joined (cards show it); a page costs four queries with its count."""
+    products = product_list_public().select_related("shop__district")
+    if category_ids is not None:
+        products = products.filter(category_id__in=category_ids)
+    if shop_id is not None:
+        products = products.filter(shop_id=shop_id)
+    if min_price is not None or max_price is not None:
+        priced = ProductVariant.objects.filter(product=OuterRef("pk"), is_active=True)
+        if min_price is not None:
+            priced = priced.filter(price__gte=min_price)
+        if max_price is not None:
+            priced = priced.filter(price__lte=max_price)
+        products = products.filter(Exists(priced))
+    if district_code:
+        products = products.filter(shop__district_id=district_code)
+    for badge in badges:
+        products = products.filter(badge_q(badge))
+    if in_stock:
+        products = products.filter(
+            Exists(ProductVariant.objects.filter(product=OuterRef("pk"), is_active=True, stock__gt=0))
+        )
+    if sort in ("price_asc", "price_desc"):
+        cheapest = (
+            ProductVariant.objects.filter(product=OuterRef("pk"), is_active=True).order_by("price").values("price")[:1]
+        )
+        products = products.annotate(price_from=Subquery(cheapest))
+        if sort == "price_asc":
+            products = products.order_by("price_from", "-created_at", "-pk")
+        else:
+            products = products.order_by("-price_from", "-created_at", "-pk")
+    # "best_selling" (and anything unknown): there are no orders yet, so best selling falls back to the newest
+    # first, `product_list_public`'s order. The orders issue replaces this with the number sold.
+    return products
+
+
+def product_get_public_for_page(*, slug: str) -> Product | None:
+    """The public product with this slug for its page, or None when it may not be shown: as
+    `product_get_public` (active variants cheapest first, every photo in order as `product.ordered_images`)
+    with the shop's address joined for the shop card; `product.main_images` is taken from the ordered photos
+    rather than queried again. Three queries."""
+    product = (
+        product_list_public()
+        .select_related("shop__district", "shop__regency")
+        .prefetch_related(None)
+        .prefetch_related(
+            Prefetch(
+                "variants",
+                queryset=ProductVariant.objects.filter(is_active=True).order_by("price", "pk"),
+                to_attr="active_variants",
+            ),
+            Prefetch("images", queryset=ProductImage.objects.order_by("position", "pk"), to_attr="ordered_images"),
+        )
+        .filter(slug=slug)
+        .first()
+    )
+    if product is not None:
+        product.main_images = [image for image in product.ordered_images if image.is_main]
+    return product
+
+
+def product_get_no_longer_sold(*, slug: str) -> Product | None:
+    """An archived product that was once public (approved by moderation, of a shop still approved): its page
+    answers "no longer sold" (410) rather than 404. Category joined. None for anything else: a draft, pending
+    or rejected product, or a shop that is not public, stays an ordinary 404."""
+    return (
+        Product.objects.filter(
+            slug=slug,
+            status=Product.Status.ARCHIVED,
+            moderation=Product.Moderation.APPROVED,
+            shop__status=Shop.Status.APPROVED,
+        )
+        .select_related("shop", "category")
+        .first()
+    )
+
+
+def related_products(*, product: Product, limit: int = 8) -> list[Product]:
+    """Up to `limit` other public products of the same category, newest first; three queries."""
+    return list(
+        product_list_public()
+        .select_related("shop__district")
+        .filter(category_id=product.category_id)
+        .exclude(pk=product.pk)[:limit]
+    )
+
+
+def shop_is_suspended(*, slug: str) -> bool:
+    """True for a shop an operator suspended (its page explains it is unavailable rather than a bare 404)."""
+    return Shop.objects.filter(slug=slug, status=Shop.Status.SUSPENDED).exists()

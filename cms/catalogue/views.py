@@ -1,0 +1,219 @@
+"""The storefront's catalogue pages: a category, a product, a shop. Anonymous, read-only, GET only.
+
+What may be shown is decided in `shops.selectors` (`product_list_public` and friends); these views parse the
+shopper's filters, call the selectors, and shape what the templates show. Decisions:
+
+- **Filters and sort** are GET parameters read by one form (`forms.ProductFilterForm`) shared by the category
+  and shop pages. A bad value is ignored and the form shows its error; the page still answers 200.
+- **24 products per page**; a page number that is not a number shows page 1, one past the end the last page.
+- **Not public → 404.** An archived product that was once sold here answers 410 with a "no longer sold" page
+  suggesting its category (and its shop). A suspended shop answers 410 with a short "not available" page: it
+  was public, so links to it exist, and shoppers deserve to know it is not a broken link; reinstating it
+  brings the page back. Draft, submitted and rejected shops (never public) answer 404.
+- **Vacation** (`Shop.closed_until`, today in the site's time zone): products stay listed, cards say the shop
+  is on holiday, the product and shop pages name the reopening day and the product is not buyable.
+- **Canonical URL**: `SITE_URL` + the page's path, without filters or sort; with `?page=N` only from page 2.
+- **Member since** on a shop page is the shop's creation month: `reviewed_at` is rewritten by every
+  suspension and reinstatement, so it would not say how long the seller has been here.
+"""
+
+from urllib.parse import quote
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from marketplace.core.richtext import rich_text_to_plain
+from shops import selectors
+from shops.models import Product, Shop
+
+from .forms import ProductFilterForm
+from .pictures import CARD_SIZES, DETAIL_SIZES, picture
+
+TEMPLATES = "cms/catalogue"
+PAGE_SIZE = 24
+RELATED_PRODUCTS = 8
+LOW_STOCK = 5  # "only 3 left" from this many down
+META_DESCRIPTION_LENGTH = 155
+# Cards a phone shows before scrolling (two rows of two): their photos load at once, the others lazily.
+EAGER_CARDS = 4
+
+
+# --- Shaping for the templates -----------------------------------------------------------------------------
+
+
+def _today():
+    return timezone.localdate()
+
+
+def _canonical_url(path: str, page_number: int = 1) -> str:
+    url = settings.SITE_URL + path
+    return f"{url}?page={page_number}" if page_number > 1 else url
+
+
+def _meta_description(text: str) -> str:
+    return Truncator(" ".join(text.split())).chars(META_DESCRIPTION_LENGTH)
+
+
+def _stock_state(stock: int) -> str:
+    """ "out" (nothing left), "low" (at most `LOW_STOCK`) or "ok"."""
+    if stock <= 0:
+        return "out"
+    return "low" if stock <= LOW_STOCK else "ok"
+
+
+def _prepare_card(product: Product, today) -> Product:
+    """Attach what a product card shows: price range, photo, stock, badges, the shop's holiday."""
+    prices = [variant.price for variant in product.active_variants]
+    product.price_min, product.price_max = min(prices), max(prices)
+    product.in_stock = any(variant.stock > 0 for variant in product.active_variants)
+    product.card_picture = picture(product.main_images[0] if product.main_images else None, "card")
+    product.shop_closed = product.shop.is_closed_on(today)
+    product.badge_list = product.badges
+    return product
+
+
+def _prepare_cards(products) -> list[Product]:
+    today = _today()
+    return [_prepare_card(product, today) for product in products]
+
+
+def _listing(request: HttpRequest, *, districts: list[tuple[str, str]] | None, **scope) -> dict:
+    """The filtered, sorted, paginated product list of a category or shop page, and its filter form."""
+    form = ProductFilterForm(request.GET or None, districts=districts)
+    products = selectors.product_list_public_filtered(**scope, **form.filters())
+    page: Page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = _prepare_cards(page.object_list)
+    return {
+        "filter_form": form,
+        "filtered": form.filtered,
+        "page": page,
+        "products": page.object_list,
+        "eager_cards": EAGER_CARDS,
+        "card_sizes": CARD_SIZES,
+    }
+
+
+def _whatsapp_url(product: Product) -> str:
+    """A wa.me link to the shop with a message naming the product and its page; empty without a number.
+
+    The message is for the seller, so it is in the site's language (Indonesian) with the Indonesian page's
+    URL, whatever language the shopper reads the site in; the shopper can edit it before sending."""
+    if not product.shop.whatsapp:
+        return ""
+    number = str(product.shop.whatsapp.as_e164).lstrip("+")
+    with translation.override(settings.LANGUAGE_CODE):
+        message = _("Hello %(shop)s, I am interested in “%(product)s” on Pasar UMKM: %(url)s") % {
+            "shop": product.shop.name,
+            "product": product.title,
+            "url": settings.SITE_URL + reverse("storefront:product", args=[product.slug]),
+        }
+    return f"https://wa.me/{number}?text={quote(message, safe='')}"
+
+
+# --- Pages ------------------------------------------------------------------------------------------------
+
+
+@require_GET
+def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """`/kategori/<slug>/`: the public products of the category and every category below it."""
+    category, ancestors, descendants = selectors.category_get_with_family(slug=slug)
+    if category is None:
+        raise Http404
+    districts = [(district.code, district.name) for district in selectors.district_list_with_public_shops()]
+    listing = _listing(request, districts=districts, category_ids=[category.pk, *(node.pk for node in descendants)])
+    context = {
+        **listing,
+        "category": category,
+        "ancestors": ancestors,
+        "subcategories": [node for node in descendants if node.depth == category.depth + 1],
+        "canonical_url": _canonical_url(request.path, listing["page"].number),
+        "meta_description": _meta_description(
+            _("%(category)s from local small businesses in Bali: buy directly from the makers on Pasar UMKM.")
+            % {"category": category.name}
+        ),
+    }
+    return TemplateResponse(request, f"{TEMPLATES}/category.html", context)
+
+
+@require_GET
+def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """`/produk/<slug>/`: the product page; 410 for a product no longer sold, 404 for anything not public."""
+    product = selectors.product_get_public_for_page(slug=slug)
+    if product is None:
+        archived = selectors.product_get_no_longer_sold(slug=slug)
+        if archived is None:
+            raise Http404
+        context = {"product": archived, "category": archived.category, "shop": archived.shop}
+        return TemplateResponse(request, f"{TEMPLATES}/product_gone.html", context, status=410)
+
+    today = _today()
+    shop = product.shop
+    _prepare_card(product, today)
+    variants = product.active_variants
+    for variant in variants:
+        variant.stock_state = _stock_state(variant.stock)
+    total_stock = sum(variant.stock for variant in variants)
+    photos = [
+        {"picture": picture(image, "detail"), "thumbnail": (image.thumbnail or image.original).url}
+        for image in product.ordered_images
+    ]
+    buyable = not product.shop_closed and total_stock > 0
+    # The variant chosen at first: the cheapest one in stock (variants come cheapest first).
+    selected_variant_id = next((variant.pk for variant in variants if variant.stock > 0), None) if buyable else None
+    product_url = settings.SITE_URL + request.path
+    description = rich_text_to_plain(product.description)
+    context = {
+        "product": product,
+        "shop": shop,
+        "category": product.category,
+        "ancestors": selectors.category_ancestors(category=product.category),
+        "photos": photos,
+        "detail_sizes": DETAIL_SIZES,
+        "variants": variants,
+        "total_stock": total_stock,
+        "stock_state": _stock_state(total_stock),
+        "shop_closed": product.shop_closed,
+        "buyable": buyable,
+        "selected_variant_id": selected_variant_id,
+        "badges": product.badge_list,
+        "whatsapp_url": _whatsapp_url(product),
+        "related_products": _prepare_cards(selectors.related_products(product=product, limit=RELATED_PRODUCTS)),
+        "card_sizes": CARD_SIZES,
+        "canonical_url": product_url,
+        "meta_description": _meta_description(
+            description or _("%(product)s from %(shop)s on Pasar UMKM.") % {"product": product.title, "shop": shop.name}
+        ),
+    }
+    return TemplateResponse(request, f"{TEMPLATES}/product.html", context)
+
+
+@require_GET
+def shop_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """`/toko/<slug>/`: the shop's profile and its public products; 410 while suspended, else 404 if not public."""
+    shop: Shop | None = selectors.shop_get_public(slug=slug)
+    if shop is None:
+        if selectors.shop_is_suspended(slug=slug):
+            return TemplateResponse(request, f"{TEMPLATES}/shop_gone.html", {}, status=410)
+        raise Http404
+    listing = _listing(request, districts=None, shop_id=shop.pk)
+    story = " ".join(shop.story.split())
+    context = {
+        **listing,
+        "shop": shop,
+        "shop_closed": shop.is_closed_on(_today()),
+        "badges": selectors.shop_badges(shop=shop),
+        "canonical_url": _canonical_url(request.path, listing["page"].number),
+        "meta_description": _meta_description(
+            story
+            or _("%(shop)s, a small business in %(place)s, sells on Pasar UMKM.")
+            % {"shop": shop.name, "place": shop.regency.name if shop.regency else "Bali"}
+        ),
+    }
+    return TemplateResponse(request, f"{TEMPLATES}/shop.html", context)
