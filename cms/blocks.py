@@ -1,5 +1,205 @@
+"""The blocks operators build the home page with (and the blocks of the standard and news pages).
+
+Catalogue blocks (featured products and shops, category grid, newest products) read the catalogue only through
+`shops.selectors`, so an item chosen today that stops being public (archived, shop suspended) silently drops
+out. On the home page, `HomePage.get_context` loads what every block needs at once (`preload_home`: all
+chosen and newest products in three queries, shops in one, categories in one), whatever the number of blocks
+and items; a block rendered anywhere else (the editor's block preview) loads its own items the same way.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
+from wagtail.blocks.struct_block import StructBlockValidationError
+from wagtail.images.blocks import ImageBlock, ImageChooserBlock
+
+from shops import selectors
+from shops.models import Category, Product, Shop
+
+from .choosers import CategoryChooserBlock, ProductChooserBlock, ShopChooserBlock
+
+PREVIEW_TEMPLATE = "cms/blocks/preview.html"
+PRELOAD_CONTEXT_KEY = "home_preload"
+MAX_CHOSEN = 12
+NEWEST_DEFAULT = 8
+NEWEST_MAX = 24
+RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "link", "ol", "ul"]
+
+
+# --- Links into the catalogue --------------------------------------------------------------------------------
+
+
+def storefront_url(name: str, slug: str, fallback_prefix: str) -> str:
+    """The URL of a catalogue page (`storefront:product`, `storefront:category`, `storefront:shop`).
+
+    The catalogue views are written alongside the home page; until their URL names exist this falls back to
+    the fixed Indonesian path (`/produk/<slug>/`…), in this one place."""
+    try:
+        return reverse(f"storefront:{name}", args=[slug])
+    except NoReverseMatch:
+        return f"/{fallback_prefix}/{slug}/"
+
+
+def product_url(slug: str) -> str:
+    return storefront_url("product", slug, "produk")
+
+
+def category_url(slug: str) -> str:
+    return storefront_url("category", slug, "kategori")
+
+
+def shop_url(slug: str) -> str:
+    return storefront_url("shop", slug, "toko")
+
+
+def seller_start_url() -> str:
+    """Where "sell on Pasar UMKM" leads: the seller dashboard, which starts the shop wizard."""
+    try:
+        return reverse("seller:home")
+    except NoReverseMatch:
+        return "/penjual/"
+
+
+# --- What the blocks show -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProductCard:
+    title: str
+    url: str
+    price_min: int
+    price_max: int
+    picture: object  # cms.catalogue.pictures.Picture or None
+    shop_name: str
+    in_stock: bool
+    shop_closed: bool
+
+
+def product_card(product: Product, today=None) -> ProductCard:
+    """A card from a product of `selectors.product_list_public()` (variants and main photo prefetched)."""
+    from .catalogue.pictures import picture  # the catalogue's photo sizes, shared by every product card
+
+    today = today or timezone.localdate()
+    prices = [variant.price for variant in product.active_variants] or [0]
+    return ProductCard(
+        title=product.title,
+        url=product_url(product.slug),
+        price_min=min(prices),
+        price_max=max(prices),
+        picture=picture(product.main_images[0] if product.main_images else None, "card"),
+        shop_name=product.shop.name,
+        in_stock=any(variant.stock > 0 for variant in product.active_variants),
+        shop_closed=product.shop.is_closed_on(today),
+    )
+
+
+@dataclass
+class HomePreload:
+    """Everything the home page's catalogue blocks show, loaded once per request."""
+
+    products: dict[int, ProductCard] = field(default_factory=dict)
+    newest: list[ProductCard] = field(default_factory=list)
+    shops: dict[int, Shop] = field(default_factory=dict)
+    categories: dict[int, Category] = field(default_factory=dict)
+    root_categories: list[Category] = field(default_factory=list)
+
+
+def _pk(item) -> int | None:
+    """A chooser value as stored (an id, or a list item `{"type": "item", "value": id}`) or converted (a model
+    instance) → its id."""
+    if isinstance(item, dict):
+        item = item.get("value")
+    if item is None:
+        return None
+    return getattr(item, "pk", item)
+
+
+def _ids(items) -> list[int]:
+    return [pk for pk in (_pk(item) for item in items or []) if pk is not None]
+
+
+def preload_home(raw_blocks) -> HomePreload:
+    """Load what the home page's blocks need from their stored values (`StreamValue.raw_data`), without
+    converting the chooser blocks (which would cost one query per block type).
+
+    Products: the chosen ones and the newest N (N = the largest count of any "newest" block) in one query
+    plus the two prefetches of `product_list_public()`. The newest N public products are exactly the first N
+    of that union in newest-first order, since any chosen product newer than the N-th newest is itself among
+    the newest."""
+    product_ids: set[int] = set()
+    shop_ids: set[int] = set()
+    category_ids: set[int] = set()
+    newest_count = 0
+    need_roots = False
+    for raw in raw_blocks:
+        kind, value = raw.get("type"), raw.get("value") or {}
+        if kind == "featured_products":
+            product_ids.update(_ids(value.get("products")))
+        elif kind == "newest_products":
+            newest_count = max(newest_count, _newest_count(value))
+        elif kind == "featured_shops":
+            shop_ids.update(_ids(value.get("shops")))
+        elif kind == "category_grid":
+            chosen = _ids(value.get("categories"))
+            category_ids.update(chosen)
+            need_roots = need_roots or not chosen
+
+    preload = HomePreload()
+    today = timezone.localdate()
+    if product_ids or newest_count:
+        public = selectors.product_list_public()
+        condition = Q(pk__in=product_ids)
+        if newest_count:
+            condition |= Q(pk__in=public.values("pk")[:newest_count])
+        products = list(public.filter(condition))  # newest first, as the selector orders them
+        cards = {product.pk: product_card(product, today) for product in products}
+        preload.products = {pk: card for pk, card in cards.items() if pk in product_ids}
+        preload.newest = [cards[product.pk] for product in products[:newest_count]]
+    if shop_ids:
+        preload.shops = {shop.pk: shop for shop in selectors.shop_list_public().filter(pk__in=shop_ids)}
+    if category_ids or need_roots:
+        condition = Q(pk__in=category_ids)
+        if need_roots:
+            condition |= Q(depth=1)
+        categories = list(selectors.category_tree().filter(condition))
+        preload.categories = {category.pk: category for category in categories if category.pk in category_ids}
+        preload.root_categories = [category for category in categories if category.depth == 1]
+    return preload
+
+
+def _newest_count(value) -> int:
+    try:
+        count = int(value.get("count") or NEWEST_DEFAULT)
+    except (TypeError, ValueError):
+        count = NEWEST_DEFAULT
+    return max(1, min(count, NEWEST_MAX))
+
+
+def _preloaded(parent_context) -> HomePreload | None:
+    return (parent_context or {}).get(PRELOAD_CONTEXT_KEY)
+
+
+def _in_order(ids: list[int], found: dict) -> list:
+    return [found[pk] for pk in dict.fromkeys(ids) if pk in found]
+
+
+# Blocks whose values the home page renders from the stored data with `preload_home`'s objects (see
+# `cms.templatetags.storefront.home_body`), so their chooser values are never converted one query per type.
+PRELOADED_BLOCKS = frozenset({"featured_products", "featured_shops", "category_grid", "newest_products"})
+
+
+# --- Blocks ---------------------------------------------------------------------------------------------------
+
+
+class PreviewMeta:
+    """Shared by the blocks: the editor's block picker shows a preview in the site's own styles."""
+
+    preview_template = PREVIEW_TEMPLATE
 
 
 class HeroBlock(blocks.StructBlock):
@@ -7,19 +207,290 @@ class HeroBlock(blocks.StructBlock):
     text = blocks.TextBlock(label=_("Text"), required=False, max_length=300)
     button_text = blocks.CharBlock(label=_("Button text"), required=False, max_length=40)
     button_url = blocks.CharBlock(label=_("Button link"), required=False, max_length=200)
+    image = ImageChooserBlock(
+        label=_("Image"),
+        required=False,
+        help_text=_("Cropped to 1200 by 500 pixels; set the image's focal point to keep what matters."),
+    )
 
     class Meta:
         icon = "image"
         label = _("Hero banner")
         template = "cms/blocks/hero.html"
+        preview_template = PREVIEW_TEMPLATE
+        preview_value = {
+            "heading": "Belanja langsung dari UMKM Badung",
+            "text": "Kripik, kopi, kain endek, dan kerajinan dari penjual lokal.",
+            "button_text": "Mulai belanja",
+            "button_url": "/",
+        }
+        description = _("A large banner with a heading, a short text, a button and an image.")
+
+
+class FeaturedProductsBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(label=_("Heading"), max_length=80, required=False)
+    products = blocks.ListBlock(ProductChooserBlock(), label=_("Products"), min_num=1, max_num=MAX_CHOSEN)
+
+    class Meta:
+        icon = "tag"
+        label = _("Featured products")
+        template = "cms/blocks/product_list.html"
+        preview_template = PREVIEW_TEMPLATE
+        description = _("Products you choose, shown as cards. Products no longer on sale are left out.")
+
+    def get_preview_value(self):
+        ids = list(selectors.product_list_public().values_list("pk", flat=True)[:4])
+        return self.normalize({"heading": "Pilihan minggu ini", "products": ids})
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        ids = _ids(value.get("products"))
+        preload = _preloaded(parent_context)
+        if preload is not None:
+            found = preload.products
+        else:
+            products = selectors.product_list_public().filter(pk__in=ids)
+            found = {product.pk: product_card(product) for product in products}
+        context["products"] = _in_order(ids, found)
+        context["default_heading"] = _("Featured products")
+        return context
+
+
+class NewestProductsBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(label=_("Heading"), max_length=80, required=False)
+    count = blocks.IntegerBlock(
+        label=_("Number of products"), default=NEWEST_DEFAULT, min_value=1, max_value=NEWEST_MAX
+    )
+
+    class Meta:
+        icon = "time"
+        label = _("Newest products")
+        template = "cms/blocks/product_list.html"
+        preview_template = PREVIEW_TEMPLATE
+        preview_value = {"heading": "", "count": 4}
+        description = _("The products most recently put on sale, updated automatically.")
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        count = _newest_count(value)
+        preload = _preloaded(parent_context)
+        if preload is not None:
+            context["products"] = preload.newest[:count]
+        else:
+            context["products"] = [product_card(product) for product in selectors.product_list_public()[:count]]
+        context["default_heading"] = _("Newest products")
+        return context
+
+
+class FeaturedShopsBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(label=_("Heading"), max_length=80, required=False)
+    shops = blocks.ListBlock(ShopChooserBlock(), label=_("Shops"), min_num=1, max_num=MAX_CHOSEN)
+
+    class Meta:
+        icon = "home"
+        label = _("Featured shops")
+        template = "cms/blocks/shop_list.html"
+        preview_template = PREVIEW_TEMPLATE
+        description = _("Shops you choose. Shops that are not approved (or suspended) are left out.")
+
+    def get_preview_value(self):
+        ids = list(selectors.shop_list_public().values_list("pk", flat=True)[:4])
+        return self.normalize({"heading": "Toko pilihan", "shops": ids})
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        ids = _ids(value.get("shops"))
+        preload = _preloaded(parent_context)
+        found = preload.shops if preload is not None else selectors.shop_list_public().in_bulk(ids)
+        context["shops"] = [(shop, shop_url(shop.slug)) for shop in _in_order(ids, found)]
+        context["default_heading"] = _("Featured shops")
+        return context
+
+
+class CategoryGridBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(label=_("Heading"), max_length=80, required=False)
+    categories = blocks.ListBlock(
+        CategoryChooserBlock(),
+        label=_("Categories"),
+        max_num=MAX_CHOSEN,
+        help_text=_("Leave empty to show every top-level category."),
+    )
+
+    class Meta:
+        icon = "folder-open-inverse"
+        label = _("Category grid")
+        template = "cms/blocks/category_grid.html"
+        preview_template = PREVIEW_TEMPLATE
+        preview_value = {"heading": "", "categories": []}
+        description = _("Category tiles; the top-level categories unless you choose some.")
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        ids = _ids(value.get("categories"))
+        preload = _preloaded(parent_context)
+        if preload is not None:
+            categories = _in_order(ids, preload.categories) if ids else preload.root_categories
+        elif ids:
+            categories = _in_order(ids, selectors.category_tree().in_bulk(ids))
+        else:
+            categories = list(selectors.category_tree().filter(depth=1))
+        context["categories"] = [(category, category_url(category.slug)) for category in categories]
+        context["default_heading"] = _("Categories")
+        return context
+
+
+class UpcomingWorkshopsBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(label=_("Heading"), max_length=80, required=False)
+    count = blocks.IntegerBlock(label=_("Number of workshops"), default=3, min_value=1, max_value=12)
+
+    class Meta:
+        icon = "date"
+        label = _("Upcoming workshops")
+        template = "cms/blocks/upcoming_workshops.html"
+        preview_template = PREVIEW_TEMPLATE
+        preview_value = {"heading": "", "count": 3}
+        description = _("The next training workshops, updated automatically once workshops are scheduled.")
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        # The workshops app has no models yet. When it does, read the next `count` published workshops through
+        # `workshops.selectors` (upcoming, soonest first) here and in `preload_home`; until then the block says
+        # that no workshop is scheduled.
+        context["workshops"] = []
+        context["default_heading"] = _("Upcoming workshops")
+        return context
+
+
+class SellCallToActionBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(label=_("Heading"), max_length=120)
+    text = blocks.TextBlock(label=_("Text"), required=False, max_length=300)
+    button_text = blocks.CharBlock(label=_("Button text"), max_length=40)
+
+    class Meta:
+        icon = "pick"
+        label = _("Sell on Pasar UMKM")
+        template = "cms/blocks/sell_cta.html"
+        preview_template = PREVIEW_TEMPLATE
+        preview_value = {
+            "heading": "Punya usaha? Jualan di Pasar UMKM",
+            "text": "Gratis buka toko, didampingi pelatih program.",
+            "button_text": "Mulai berjualan",
+        }
+        description = _("Invites visitors to open a shop; the button leads to the seller sign-up.")
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        context["seller_url"] = seller_start_url()
+        return context
+
+
+def rich_text_block() -> blocks.RichTextBlock:
+    return blocks.RichTextBlock(
+        label=_("Text"),
+        features=RICH_TEXT_FEATURES,
+        template="cms/blocks/rich_text.html",
+        preview_template=PREVIEW_TEMPLATE,
+        preview_value="<h2>Kenapa belanja di Pasar UMKM?</h2><p>Produk asli dari usaha lokal.</p>",
+        description=_("Formatted text with headings, lists and links."),
+    )
 
 
 class HomeBodyBlock(blocks.StreamBlock):
-    """The home page's blocks. The storefront issue adds featured products, shops, categories, workshops."""
+    """The home page's blocks."""
 
     hero = HeroBlock()
-    rich_text = blocks.RichTextBlock(
-        label=_("Text"),
-        features=["h2", "h3", "bold", "italic", "link", "ol", "ul"],
-        template="cms/blocks/rich_text.html",
+    featured_products = FeaturedProductsBlock()
+    featured_shops = FeaturedShopsBlock()
+    category_grid = CategoryGridBlock()
+    newest_products = NewestProductsBlock()
+    upcoming_workshops = UpcomingWorkshopsBlock()
+    rich_text = rich_text_block()
+    sell_cta = SellCallToActionBlock()
+
+
+# --- Standard and news pages ----------------------------------------------------------------------------------
+
+
+class FaqItemBlock(blocks.StructBlock):
+    question = blocks.CharBlock(label=_("Question"), max_length=200)
+    answer = blocks.RichTextBlock(label=_("Answer"), features=["bold", "italic", "link", "ol", "ul"])
+
+    class Meta:
+        icon = "help"
+        label = _("Question and answer")
+
+
+class FaqBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(label=_("Heading"), max_length=120, required=False)
+    items = blocks.ListBlock(FaqItemBlock(), label=_("Questions"), min_num=1)
+
+    class Meta:
+        icon = "help"
+        label = _("Frequently asked questions")
+        template = "cms/blocks/faq.html"
+        preview_template = PREVIEW_TEMPLATE
+        preview_value = {
+            "heading": "Pertanyaan umum",
+            "items": [{"question": "Apakah buka toko gratis?", "answer": "<p>Ya, gratis.</p>"}],
+        }
+        description = _("Questions and answers; search engines read them as an FAQ.")
+
+    def clean(self, value):
+        value = super().clean(value)
+        questions = [item["question"].strip().casefold() for item in value["items"]]
+        if len(set(questions)) != len(questions):
+            raise StructBlockValidationError(
+                block_errors={"items": ValidationError(_("Each question may appear only once."))}
+            )
+        return value
+
+
+class CaptionedImageBlock(blocks.StructBlock):
+    image = ImageBlock(label=_("Image"))
+    caption = blocks.CharBlock(label=_("Caption"), required=False, max_length=200)
+
+    class Meta:
+        icon = "image"
+        label = _("Image")
+        template = "cms/blocks/image.html"
+
+
+class StandardBodyBlock(blocks.StreamBlock):
+    rich_text = rich_text_block()
+    image = CaptionedImageBlock()
+    faq = FaqBlock()
+
+
+class ArticleBodyBlock(blocks.StreamBlock):
+    rich_text = rich_text_block()
+    image = CaptionedImageBlock()
+
+
+# --- Navigation menu (site settings) ---------------------------------------------------------------------------
+
+
+class NavigationLinkBlock(blocks.StructBlock):
+    label = blocks.CharBlock(label=_("Label"), max_length=40)
+    page = blocks.PageChooserBlock(label=_("Page"), required=False)
+    url = blocks.CharBlock(
+        label=_("Or a link"),
+        required=False,
+        max_length=300,
+        help_text=_("A path on this site such as /kategori/kopi/, or a full address starting with https://."),
     )
+
+    class Meta:
+        icon = "link"
+        label = _("Menu link")
+
+    def clean(self, value):
+        value = super().clean(value)
+        url = (value.get("url") or "").strip()
+        errors = {}
+        if bool(value.get("page")) == bool(url):
+            errors["url"] = ValidationError(_("Choose a page or enter a link, not both."))
+        elif url and not (url.startswith("/") and not url.startswith("//")) and not url.startswith("https://"):
+            errors["url"] = ValidationError(_("Enter a path starting with / or an address starting with https://."))
+        if errors:
+            raise StructBlockValidationError(block_errors=errors)
+        return value

@@ -41,6 +41,7 @@ class Command(BaseCommand):
                 operator=User.objects.get(email=emails["operator"]), seller=User.objects.get(email=emails["seller"])
             )
             self.stdout.write(f"Shops and products: {result.summary()}")
+        demo.seed_storefront_pages()  # after the catalogue: the home page features its products and shops
         url = url.rstrip("/")
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
         self.stdout.write(f"\n  Site:        {url}/\n  Admin (CMS): {url}/cms/\n  API docs:    {url}/api/docs/\n")
