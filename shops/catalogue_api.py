@@ -52,11 +52,6 @@ def _absolute_url(serializer: serializers.Serializer, file) -> str | None:
     return request.build_absolute_uri(url) if request is not None else url
 
 
-def shop_badges(shop: Shop) -> list[str]:
-    """The badges of a shop: those its products show, from the one rule in `Product.badges`."""
-    return Product(shop=shop).badges
-
-
 # --- Output serializers ------------------------------------------------------------------------------------
 
 
@@ -184,7 +179,7 @@ class ShopOutputSerializer(serializers.Serializer):
         return _absolute_url(self, shop.logo)
 
     def get_badges(self, shop) -> list[str]:
-        return shop_badges(shop)
+        return selectors.shop_badges(shop=shop)
 
     def get_is_open(self, shop) -> bool:
         return shop_is_open(shop)
