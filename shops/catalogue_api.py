@@ -42,7 +42,7 @@ from .models import Category, Product, Shop
 BADGES_HELP = 'Verified legal data shown as badges: any of "halal", "pirt", "nib".'
 
 
-def _absolute_url(serializer: serializers.Serializer, file) -> str | None:
+def absolute_url(serializer: serializers.Serializer, file) -> str | None:
     """The file's URL made absolute with the request's host (storages that answer absolute URLs keep
     theirs), or None for an empty file field."""
     if not file:
@@ -114,7 +114,7 @@ class ProductListOutputSerializer(serializers.Serializer):
         if not product.main_images:
             return None
         main = product.main_images[0]
-        return _absolute_url(self, main.card or main.original)
+        return absolute_url(self, main.card or main.original)
 
 
 class VariantOutputSerializer(serializers.Serializer):
@@ -138,19 +138,19 @@ class ImageOutputSerializer(serializers.Serializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_original(self, image) -> str | None:
-        return _absolute_url(self, image.original)
+        return absolute_url(self, image.original)
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_thumbnail(self, image) -> str | None:
-        return _absolute_url(self, image.thumbnail)
+        return absolute_url(self, image.thumbnail)
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_card(self, image) -> str | None:
-        return _absolute_url(self, image.card)
+        return absolute_url(self, image.card)
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_detail(self, image) -> str | None:
-        return _absolute_url(self, image.detail)
+        return absolute_url(self, image.detail)
 
 
 class ProductDetailOutputSerializer(ProductListOutputSerializer):
@@ -176,7 +176,7 @@ class ShopOutputSerializer(serializers.Serializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_logo(self, shop) -> str | None:
-        return _absolute_url(self, shop.logo)
+        return absolute_url(self, shop.logo)
 
     def get_badges(self, shop) -> list[str]:
         return selectors.shop_badges(shop=shop)

@@ -4,17 +4,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from ..catalogue_api import ImageOutputSerializer, absolute_url
 from ..models import Product
 from ..photo_coach import ADVICE_MESSAGES
-
-
-def absolute_url(serializer: serializers.Serializer, file) -> str | None:
-    """The file's URL made absolute with the request's host, or None for an empty file field."""
-    if not file:
-        return None
-    request = serializer.context.get("request")
-    return request.build_absolute_uri(file.url) if request is not None else file.url
-
 
 # --- Products: output ---------------------------------------------------------------------------------------
 
@@ -39,33 +31,11 @@ class PhotoAdviceSerializer(serializers.Serializer):
     message = serializers.CharField(help_text="Plain advice in the request's language.")
 
 
-class SellerImageOutputSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+class SellerImageOutputSerializer(ImageOutputSerializer):
+    """The public photo fields, plus what only the seller sees: its position and the photo coach's advice."""
+
     position = serializers.IntegerField()
-    is_main = serializers.BooleanField()
-    width = serializers.IntegerField(help_text="Of the stored original, in pixels.")
-    height = serializers.IntegerField(help_text="Of the stored original, in pixels.")
-    original = serializers.SerializerMethodField()
-    thumbnail = serializers.SerializerMethodField(help_text="Null while the renditions are being made.")
-    card = serializers.SerializerMethodField(help_text="Null while the renditions are being made.")
-    detail = serializers.SerializerMethodField(help_text="Null while the renditions are being made.")
     advice = serializers.SerializerMethodField(help_text="The photo coach's advice; it never refuses a photo.")
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_original(self, image) -> str | None:
-        return absolute_url(self, image.original)
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_thumbnail(self, image) -> str | None:
-        return absolute_url(self, image.thumbnail)
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_card(self, image) -> str | None:
-        return absolute_url(self, image.card)
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_detail(self, image) -> str | None:
-        return absolute_url(self, image.detail)
 
     @extend_schema_field(PhotoAdviceSerializer(many=True))
     def get_advice(self, image) -> list[dict]:
