@@ -160,33 +160,35 @@ def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@verified_email_required
-@require_POST
-def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def _job_action(request: HttpRequest, pk: int, action, done_message) -> HttpResponse:
+    """Confirm or cancel: call the service, say how it went, back to the job's page."""
     shop, response = _shop_or_redirect(request)
     if response:
         return response
     product_import = _job_or_404(shop, pk)
     try:
-        services.product_import_confirm(product_import=product_import, actor=request.user)
+        action(product_import=product_import, actor=request.user)
     except ProductImportStateError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("The import has started. You can leave this page; it continues in the background."))
+        messages.success(request, done_message)
     return redirect("seller:import-detail", pk=product_import.pk)
+
+
+@verified_email_required
+@require_POST
+def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    return _job_action(
+        request,
+        pk,
+        services.product_import_confirm,
+        _("The import has started. You can leave this page; it continues in the background."),
+    )
 
 
 @verified_email_required
 @require_POST
 def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    shop, response = _shop_or_redirect(request)
-    if response:
-        return response
-    product_import = _job_or_404(shop, pk)
-    try:
-        services.product_import_cancel(product_import=product_import, actor=request.user)
-    except ProductImportStateError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The import was cancelled. Nothing was changed in your shop."))
-    return redirect("seller:import-detail", pk=product_import.pk)
+    return _job_action(
+        request, pk, services.product_import_cancel, _("The import was cancelled. Nothing was changed in your shop.")
+    )
