@@ -429,6 +429,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         action="store_true",
         help="load the storefront pages (home, category page 1 and its last page, a product, the biggest shop)",
     )
+    parser.add_argument(
+        "--page-cache",
+        choices=["on", "off"],
+        default="on",
+        help="the anonymous page cache (PAGE_CACHE_SECONDS): 'on' as in production, which needs a shared cache "
+        "(set REDIS_URL), 'off' to measure rendering (default on)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary database, static files and logs")
     parser.add_argument("--output", type=Path, help="JSON file to write (default bench/results/<UTC time>.json)")
     parser.add_argument("--app", default=APP, help=f"WSGI application gunicorn serves (default {APP})")
@@ -485,6 +492,11 @@ def benchmark(args: argparse.Namespace, workdir: Path) -> int:
     paths = list(dict.fromkeys(args.paths or DEFAULT_PATHS))
     port = free_port()
     env = bench_env(workdir, port)
+    if args.page_cache == "off":
+        env["PAGE_CACHE_SECONDS"] = "0"
+    page_cache = "on" if args.page_cache == "on" and env["CACHE_URL"] else "off"
+    if args.page_cache == "on" and page_cache == "off":
+        print("The page cache needs a shared cache: without REDIS_URL (or CACHE_URL) pages are served uncached.")
     database = env["DATABASE_URL"].split(":", 1)[0]
     if os.environ.get("DATABASE_URL"):
         print(f"Using DATABASE_URL from the environment ({database}); demo data is written into it.")
@@ -504,7 +516,10 @@ def benchmark(args: argparse.Namespace, workdir: Path) -> int:
         print(
             f"gunicorn ({args.workers} workers, {SETTINGS_MODULE}) answers on http://{HOST}:{port} after {seconds:.1f}s"
         )
-        print(f"Loading each URL for {args.duration}s with wrk: {args.threads} threads, {args.connections} connections")
+        print(
+            f"Page cache {page_cache}. Loading each URL for {args.duration}s with wrk: "
+            f"{args.threads} threads, {args.connections} connections"
+        )
         # The trivial view is measured before the first page, between pages and after the last one. Each
         # page is compared with the mean of the two trivial runs around it, so a machine that gets busier
         # or quieter during the run (other jobs, CPU boost, thermal limits) shifts both sides alike. With
@@ -549,6 +564,7 @@ def benchmark(args: argparse.Namespace, workdir: Path) -> int:
         "settings": SETTINGS_MODULE,
         "database": database,
         "cache": "redis" if env["CACHE_URL"] else "locmem",
+        "page_cache": page_cache,
         "gunicorn": {"workers": args.workers, "worker_class": "sync", "command": ["python", *server.command[1:]]},
         "wrk": {
             "version": wrk_version(wrk),

@@ -7,3 +7,8 @@ from django.utils.translation import gettext_lazy as _
 class CmsConfig(AppConfig):
     name = "cms"
     verbose_name = _("Storefront")
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

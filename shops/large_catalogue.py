@@ -30,6 +30,7 @@ from django.utils import timezone
 from PIL import Image
 
 from accounts.models import User
+from marketplace.core import pagecache
 from marketplace.core.richtext import clean_rich_text
 
 from . import demo_photos
@@ -239,4 +240,5 @@ def seed_large_catalogue(*, products: int, shops: int, photos: int = 24, seed: i
             ProductImage.objects.bulk_create(images, batch_size=BATCH)
         result.products_created += len(saved)
         result.variants_created += len(variants)
+    pagecache.invalidate()  # bulk_create sends no signal (cms.signals)
     return result

@@ -8,6 +8,7 @@ from celery import shared_task
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from marketplace.core import pagecache
 from marketplace.core.queueing import enqueue_on_commit
 
 from .images import make_renditions
@@ -46,7 +47,9 @@ def make_product_image_renditions(product_image_id: int) -> None:
         stored[name] = storage.save(path, ContentFile(rendition.content))
 
     updated = ProductImage.objects.filter(pk=image.pk, thumbnail="").update(**stored)
-    if not updated:
+    if updated:
+        pagecache.invalidate()  # cards switch from the original to the rendition
+    else:
         for path in stored.values():
             storage.delete(path)
 

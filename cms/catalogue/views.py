@@ -13,6 +13,8 @@ shopper's filters, call the selectors, and shape what the templates show. Decisi
 - **Vacation** (`Shop.closed_until`, today in the site's time zone): products stay listed, cards say the shop
   is on holiday, the product and shop pages name the reopening day and the product is not buyable.
 - **Canonical URL**: `SITE_URL` + the page's path, without filters or sort; with `?page=N` only from page 2.
+- **Anonymous visitors** get these pages from the page cache (`marketplace.core.pagecache`): any change to a
+  product, shop or category invalidates it (`cms.signals`).
 - **Member since** on a shop page is the shop's creation month: `reviewed_at` is rewritten by every
   suspension and reinstatement, so it would not say how long the seller has been here.
 """
@@ -29,6 +31,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from marketplace.core.pagecache import cache_anonymous_page
 from marketplace.core.richtext import rich_text_to_plain
 from shops import selectors
 from shops.models import Product, Shop
@@ -121,6 +124,7 @@ def _whatsapp_url(product: Product) -> str:
 
 
 @require_GET
+@cache_anonymous_page
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """`/kategori/<slug>/`: the public products of the category and every category below it."""
     category, ancestors, descendants = selectors.category_get_with_family(slug=slug)
@@ -143,6 +147,7 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@cache_anonymous_page
 def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """`/produk/<slug>/`: the product page; 410 for a product no longer sold, 404 for anything not public."""
     product = selectors.product_get_public_for_page(slug=slug)
@@ -195,6 +200,7 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@cache_anonymous_page
 def shop_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """`/toko/<slug>/`: the shop's profile and its public products; 410 while suspended, else 404 if not public."""
     shop: Shop | None = selectors.shop_get_public(slug=slug)

@@ -10,7 +10,8 @@
 - `{% product_jsonld product %}`, `{% shop_jsonld shop %}`, `{% breadcrumbs_jsonld items %}` (items: a list of
   `(name, url)`, the last one's url may be None): schema.org Product/Offer, LocalBusiness and BreadcrumbList.
 - `{% storefront_breadcrumbs category ancestors current_title as crumbs %}`: those items for a catalogue page.
-- `{% canonical_url %}`, `{% hreflang_links %}`, `{{ url|absolute_url }}`, `{{ html|seo_description }}`.
+- `{% canonical_url %}`, `{% hreflang_links %}`, `{% language_links as links %}` (the footer's switcher),
+  `{{ url|absolute_url }}`, `{{ html|seo_description }}`.
 
 Decisions:
 
@@ -38,6 +39,7 @@ from django.urls import reverse, translate_url
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 from wagtail.images.models import AbstractImage
 from wagtail.models import Page
@@ -111,6 +113,25 @@ def canonical_url(context) -> str:
     if page.isdigit() and int(page) > 1:
         url += f"?page={int(page)}"
     return url
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context) -> list[dict]:
+    """The footer's language switcher: for every language, this page (query string kept) in that language, its
+    name in itself, and whether it is the one being read. Plain links rather than a form: nothing to post, no
+    CSRF token, so the page stays cacheable. A path that exists in no language (a 404) links to each home."""
+    request = context.get("request")
+    full_path = request.get_full_path() if request is not None else "/"
+    current = translation.get_language()
+    links = []
+    for code in site_languages():
+        url = translate_url(full_path, code)
+        if url == full_path and code != current:
+            url = "/" if code == settings.LANGUAGE_CODE else f"/{code}/"
+        links.append(
+            {"code": code, "name": get_language_info(code)["name_local"], "url": url, "current": code == current}
+        )
+    return links
 
 
 @register.inclusion_tag("includes/seo/hreflang.html", takes_context=True)

@@ -33,3 +33,9 @@ REST_FRAMEWORK = {
 }
 
 LOGGING["loggers"]["django.security"] = {"level": "WARNING"}  # noqa: F405
+
+# The page cache's invalidation lives in the cache (marketplace/core/pagecache.py): with a per-process local
+# memory cache, a change seen by one gunicorn worker would not reach the others' cached pages. Without a shared
+# cache (CACHE_URL), pages are served uncached rather than stale.
+if CACHES["default"]["BACKEND"].endswith("LocMemCache"):  # noqa: F405
+    PAGE_CACHE_SECONDS = 0

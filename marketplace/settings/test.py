@@ -34,3 +34,6 @@ if CACHES["default"]["BACKEND"].endswith("RedisCache"):
     CACHES["default"]["LOCATION"] = urlunsplit(location)
     CACHES["default"]["KEY_PREFIX"] = "pasar-test"
 ALLOWED_HOSTS = ["*"]
+# Tests run inside transactions that are rolled back, so the on-commit invalidation of the page cache never
+# runs there: the cache is off, except in its own tests and in the browser journeys (real commits).
+PAGE_CACHE_SECONDS = 0

@@ -16,6 +16,7 @@ from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from marketplace.core import pagecache
 from marketplace.core.queueing import enqueue_on_commit
 
 from ..images import normalise_photo, validate_product_photo
@@ -107,6 +108,7 @@ def product_image_reorder(*, product: Product, actor: User, image_ids: Sequence[
     for position, image in enumerate(ordered):
         image.position = position
     ProductImage.objects.bulk_update(ordered, ["position"])
+    pagecache.invalidate()  # bulk_update sends no signal (cms.signals)
     return ordered
 
 
@@ -146,6 +148,7 @@ def product_image_remove(*, image: ProductImage, actor: User) -> None:
     if remaining and not any(other.is_main for other in remaining):
         remaining[0].is_main = True
     ProductImage.objects.bulk_update(remaining, ["position", "is_main"])
+    pagecache.invalidate()
 
     def delete_files() -> None:
         for storage, name in storage_and_names:

@@ -44,6 +44,13 @@ def _mail_through_the_outbox(settings):
     settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
+@pytest.fixture(autouse=True)
+def _anonymous_page_cache_on(settings):
+    """Journeys commit for real, so the page cache and its on-commit invalidation run as in production: a
+    journey that changes something and sees it at once proves the invalidation."""
+    settings.PAGE_CACHE_SECONDS = 300
+
+
 @pytest.fixture(scope="session")
 def browser(chromium_path):
     """One headless Chromium for the whole session; skipped (failed under REQUIRE_SERVICES=1) without Chromium."""
