@@ -12,15 +12,15 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.images.blocks import ImageBlock, ImageChooserBlock
 
 from shops import selectors
-from shops.models import Category, Product, Shop
+from shops.models import Category, Shop
 
+from .catalogue.cards import CARD_SIZES, ProductCard, product_cards
 from .choosers import CategoryChooserBlock, ProductChooserBlock, ShopChooserBlock
 
 PREVIEW_TEMPLATE = "cms/blocks/preview.html"
@@ -66,36 +66,6 @@ def seller_start_url() -> str:
 
 
 # --- What the blocks show -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ProductCard:
-    title: str
-    url: str
-    price_min: int
-    price_max: int
-    picture: object  # cms.catalogue.pictures.Picture or None
-    shop_name: str
-    in_stock: bool
-    shop_closed: bool
-
-
-def product_card(product: Product, today=None) -> ProductCard:
-    """A card from a product of `selectors.product_list_public()` (variants and main photo prefetched)."""
-    from .catalogue.pictures import picture  # the catalogue's photo sizes, shared by every product card
-
-    today = today or timezone.localdate()
-    prices = [variant.price for variant in product.active_variants] or [0]
-    return ProductCard(
-        title=product.title,
-        url=product_url(product.slug),
-        price_min=min(prices),
-        price_max=max(prices),
-        picture=picture(product.main_images[0] if product.main_images else None, "card"),
-        shop_name=product.shop.name,
-        in_stock=any(variant.stock > 0 for variant in product.active_variants),
-        shop_closed=product.shop.is_closed_on(today),
-    )
 
 
 @dataclass
@@ -150,14 +120,13 @@ def preload_home(raw_blocks) -> HomePreload:
             need_roots = need_roots or not chosen
 
     preload = HomePreload()
-    today = timezone.localdate()
     if product_ids or newest_count:
         public = selectors.product_list_public()
         condition = Q(pk__in=product_ids)
         if newest_count:
             condition |= Q(pk__in=public.values("pk")[:newest_count])
         products = list(public.filter(condition))  # newest first, as the selector orders them
-        cards = {product.pk: product_card(product, today) for product in products}
+        cards = {product.pk: card for product, card in zip(products, product_cards(products), strict=True)}
         preload.products = {pk: card for pk, card in cards.items() if pk in product_ids}
         preload.newest = [cards[product.pk] for product in products[:newest_count]]
     if shop_ids:
@@ -249,10 +218,10 @@ class FeaturedProductsBlock(blocks.StructBlock):
         if preload is not None:
             found = preload.products
         else:
-            products = selectors.product_list_public().filter(pk__in=ids)
-            found = {product.pk: product_card(product) for product in products}
+            products = list(selectors.product_list_public().filter(pk__in=ids))
+            found = {product.pk: card for product, card in zip(products, product_cards(products), strict=True)}
         context["products"] = _in_order(ids, found)
-        context["default_heading"] = _("Featured products")
+        context.update(default_heading=_("Featured products"), card_sizes=CARD_SIZES, eager_cards=0)
         return context
 
 
@@ -277,8 +246,8 @@ class NewestProductsBlock(blocks.StructBlock):
         if preload is not None:
             context["products"] = preload.newest[:count]
         else:
-            context["products"] = [product_card(product) for product in selectors.product_list_public()[:count]]
-        context["default_heading"] = _("Newest products")
+            context["products"] = product_cards(selectors.product_list_public()[:count])
+        context.update(default_heading=_("Newest products"), card_sizes=CARD_SIZES, eager_cards=0)
         return context
 
 

@@ -200,8 +200,9 @@ def product_list_public() -> QuerySet[Product]:
     moderation, with at least one active variant, of an approved shop (never draft, submitted, rejected or
     suspended). Newest first.
 
-    Shop and category are joined; `product.active_variants` (cheapest first) and `product.main_images` are
-    prefetched, so a page costs three queries whatever its length."""
+    Shop (with its district, which product cards show) and category are joined; `product.active_variants`
+    (cheapest first) and `product.main_images` are prefetched, so a page costs three queries whatever its
+    length."""
     active_variant = ProductVariant.objects.filter(product=OuterRef("pk"), is_active=True)
     return (
         Product.objects.filter(
@@ -210,7 +211,7 @@ def product_list_public() -> QuerySet[Product]:
             moderation=Product.Moderation.APPROVED,
             shop__status=Shop.Status.APPROVED,
         )
-        .select_related("shop", "category")
+        .select_related("shop__district", "category")
         .prefetch_related(
             Prefetch(
                 "variants",
@@ -351,7 +352,7 @@ def product_list_public_filtered(
       first), "best_selling".
 
     The shop's district is joined (cards show it); a page costs four queries with its count."""
-    products = product_list_public().select_related("shop__district")
+    products = product_list_public()
     if category_ids is not None:
         products = products.filter(category_id__in=category_ids)
     if shop_id is not None:
@@ -430,7 +431,6 @@ def related_products(*, product: Product, limit: int = 8) -> list[Product]:
     """Up to `limit` other public products of the same category, newest first; three queries."""
     return list(
         product_list_public()
-        .select_related("shop__district")
         .filter(category_id=product.category_id)
         .exclude(pk=product.pk)[:limit]
     )

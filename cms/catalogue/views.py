@@ -36,8 +36,9 @@ from marketplace.core.richtext import rich_text_to_plain
 from shops import selectors
 from shops.models import Product, Shop
 
+from .cards import CARD_SIZES, product_cards
 from .forms import ProductFilterForm
-from .pictures import CARD_SIZES, DETAIL_SIZES, picture
+from .pictures import DETAIL_SIZES, picture
 
 TEMPLATES = "cms/catalogue"
 PAGE_SIZE = 24
@@ -71,20 +72,14 @@ def _stock_state(stock: int) -> str:
     return "low" if stock <= LOW_STOCK else "ok"
 
 
-def _prepare_card(product: Product, today) -> Product:
-    """Attach what a product card shows: price range, photo, stock, badges, the shop's holiday."""
+def _prepare_product(product: Product, today) -> Product:
+    """Attach what the product page shows at its top: price range, stock, badges, the shop's holiday."""
     prices = [variant.price for variant in product.active_variants]
     product.price_min, product.price_max = min(prices), max(prices)
     product.in_stock = any(variant.stock > 0 for variant in product.active_variants)
-    product.card_picture = picture(product.main_images[0] if product.main_images else None, "card")
     product.shop_closed = product.shop.is_closed_on(today)
     product.badge_list = product.badges
     return product
-
-
-def _prepare_cards(products) -> list[Product]:
-    today = _today()
-    return [_prepare_card(product, today) for product in products]
 
 
 def _listing(request: HttpRequest, *, districts: list[tuple[str, str]] | None, **scope) -> dict:
@@ -92,7 +87,7 @@ def _listing(request: HttpRequest, *, districts: list[tuple[str, str]] | None, *
     form = ProductFilterForm(request.GET or None, districts=districts)
     products = selectors.product_list_public_filtered(**scope, **form.filters())
     page: Page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = _prepare_cards(page.object_list)
+    page.object_list = product_cards(page.object_list)
     return {
         "filter_form": form,
         "filtered": form.filtered,
@@ -160,7 +155,7 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
     today = _today()
     shop = product.shop
-    _prepare_card(product, today)
+    _prepare_product(product, today)
     variants = product.active_variants
     for variant in variants:
         variant.stock_state = _stock_state(variant.stock)
@@ -189,7 +184,7 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "selected_variant_id": selected_variant_id,
         "badges": product.badge_list,
         "whatsapp_url": _whatsapp_url(product),
-        "related_products": _prepare_cards(selectors.related_products(product=product, limit=RELATED_PRODUCTS)),
+        "related_products": product_cards(selectors.related_products(product=product, limit=RELATED_PRODUCTS)),
         "card_sizes": CARD_SIZES,
         "canonical_url": product_url,
         "meta_description": _meta_description(

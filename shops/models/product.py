@@ -66,6 +66,8 @@ class Product(models.Model):
         verbose_name_plural = _("products")
         indexes = [
             models.Index(fields=["status", "moderation", "-created_at"], name="shops_product_public"),
+            # Category pages count and list the public products of a few categories (a node and its subtree).
+            models.Index(fields=["status", "moderation", "category", "-created_at"], name="shops_product_public_cat"),
             models.Index(fields=["shop", "-updated_at"], name="shops_product_shop_updated"),
         ]
         constraints = [

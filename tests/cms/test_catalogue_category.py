@@ -44,7 +44,7 @@ def make_product(*, category, title, shop=None, price=15_000, stock=10, days_ago
 def card_titles(response) -> list[str]:
     assert response.status_code == 200
     return [
-        html.unescape(title) for title in re.findall(r'class="cat-card__title">([^<]*)<', response.content.decode())
+        html.unescape(title) for title in re.findall(r'class="product-card__title">([^<]*)<', response.content.decode())
     ]
 
 
@@ -152,7 +152,7 @@ def test_card_shows_photo_renditions_price_range_shop_district_and_badges(client
 
     page = client.get("/kategori/makanan/").content.decode()
 
-    card = page.split('<li class="cat-card">')[1].split('class="cat-pages"')[0]
+    card = page.split('<li class="product-card">')[1].split('class="cat-pages"')[0]
     img = re.search(r"<img [^>]*>", card).group(0)
     assert 'src="/media/products/renditions/sambal-card.webp"' in img
     assert (
@@ -178,7 +178,7 @@ def test_photos_below_the_fold_load_lazily_and_a_photo_without_renditions_uses_t
 
     page = client.get("/kategori/makanan/").content.decode()
 
-    images = re.findall(r'<span class="cat-card__photo"><img [^>]*>', page)
+    images = re.findall(r'<span class="product-card__photo"><img [^>]*>', page)
     assert len(images) == 6
     assert ['loading="lazy"' in img for img in images] == [False, False, False, False, True, True]
     assert all("/media/products/originals/" in img and "srcset" not in img for img in images)

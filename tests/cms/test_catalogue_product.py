@@ -189,7 +189,7 @@ def test_related_products_are_up_to_eight_other_public_products_of_the_same_cate
     page = page_of(client, product)
 
     related = page[page.index('class="cat-related"') :]
-    titles = re.findall(r'class="cat-card__title">([^<]*)<', related)
+    titles = re.findall(r'class="product-card__title">([^<]*)<', related)
     assert titles == [f"Kopi Lain {number}" for number in range(8)]
     assert all('loading="lazy"' in img for img in re.findall(r"<img [^>]*>", related))
 

@@ -33,7 +33,7 @@ def t(msgid: str) -> str:
 def card_titles(response) -> list[str]:
     assert response.status_code == 200
     return [
-        html.unescape(title) for title in re.findall(r'class="cat-card__title">([^<]*)<', response.content.decode())
+        html.unescape(title) for title in re.findall(r'class="product-card__title">([^<]*)<', response.content.decode())
     ]
 
 
