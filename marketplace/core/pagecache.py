@@ -6,9 +6,10 @@ rendered once and served from the cache until something they show changes. Decis
 - **Who gets cached pages**: GET requests without a session cookie and without pending messages. No session
   means no signed-in user, no password-protected page passed, no cart: the page is the same for everyone who
   reads it in that language. Anyone with a session is served fresh pages (and never fills the cache).
-- **What is stored**: only responses a view opted into with `allow_page_cache(request)` (the catalogue views,
-  and every Wagtail page through the `before_serve_page` hook), and of those only a 200 that sets no cookie
-  (a page that embeds a CSRF token sets one, so forms are never cached by accident) and does not say
+- **What is stored**: only responses of views marked cacheable (the catalogue views with the
+  `cache_anonymous_page` decorator, Wagtail's page view, whose pages opt in through the `before_serve_page` hook
+  calling `allow_page_cache(request)`); other URLs are not even looked up. Of those, only a 200 that sets no
+  cookie (a page that embeds a CSRF token sets one, so forms are never cached by accident) and does not say
   `Cache-Control: private`/`no-store`/`no-cache`. The key is the language, host, full path and whether htmx
   asked for a fragment.
 - **Invalidation by generation**: every key embeds the storefront's current *generation*, a random token read
@@ -28,6 +29,7 @@ rendered once and served from the cache until something they show changes. Decis
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import threading
@@ -38,6 +40,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.http import HttpRequest, HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -47,9 +50,9 @@ GENERATION_KEY = "pagecache:generation"
 OUTAGE_PAUSE = 30.0  # seconds without trying the cache after it failed
 HEADER = "X-Page-Cache"
 ALLOW_ATTRIBUTE = "page_cache_allowed"
-# Never looked up: machines, admins and private areas. (Pages there never opt in either; skipping the lookup
-# saves a cache round trip per request.)
-SKIPPED_PREFIXES = ("/api/", "/_allauth/", "/cms/", "/django-admin/", "/static/", "/media/", "/health/", "/i18n/")
+# URL names whose views may be cached without carrying the decorator's mark: Wagtail's page serving view (pages
+# opt in through the `before_serve_page` hook in cms/wagtail_hooks.py).
+CACHEABLE_URL_NAMES = frozenset({"wagtail_serve"})
 UNCACHEABLE_DIRECTIVES = ("private", "no-store", "no-cache")
 MESSAGES_COOKIE = "messages"  # django.contrib.messages' CookieStorage
 
@@ -62,15 +65,15 @@ def allow_page_cache(request: HttpRequest) -> None:
 
 
 def cache_anonymous_page(view):
-    """Decorator: the view's pages may be cached for anonymous visitors (`allow_page_cache`)."""
+    """Decorator: the view's pages may be cached for anonymous visitors (`allow_page_cache`). The mark it leaves
+    (`page_cache`) also tells the middleware to look its URLs up in the cache at all."""
 
+    @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         allow_page_cache(request)
         return view(request, *args, **kwargs)
 
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
-    wrapper.__wrapped__ = view
+    wrapper.page_cache = True
     return wrapper
 
 
@@ -132,7 +135,13 @@ def _eligible(request: HttpRequest) -> bool:
         return False
     if settings.SESSION_COOKIE_NAME in request.COOKIES or MESSAGES_COOKIE in request.COOKIES:
         return False
-    return not request.path_info.startswith(SKIPPED_PREFIXES)
+    # Only URLs of views that may be cached are looked up: every other request (the API, the admin, account
+    # pages) costs no cache round trip.
+    try:
+        match = resolve(request.path_info, getattr(request, "urlconf", None))
+    except Resolver404:
+        return False
+    return getattr(match.func, "page_cache", False) or match.url_name in CACHEABLE_URL_NAMES
 
 
 def _key(request: HttpRequest, generation: str) -> str:

@@ -11,6 +11,7 @@ import datetime
 
 import pytest
 from django.core.cache import cache
+from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.utils import timezone
 
@@ -166,22 +167,51 @@ def test_pages_with_messages_or_forms_and_private_areas_are_not_cached(client, c
     assert "X-Page-Cache" not in anonymous.get("/kategori/tidak-ada/")
 
 
-def test_a_view_that_did_not_opt_in_or_set_a_cookie_is_not_stored(rf: RequestFactory):
-    from django.http import HttpResponse
+def test_only_an_opted_in_response_without_cookies_is_stored(rf: RequestFactory, catalogue):
+    """The middleware around stand-in views on a cacheable URL: only the plain opted-in answer is kept."""
+
+    def opted_in(request):
+        pagecache.allow_page_cache(request)
+        return HttpResponse("hello")
 
     def opted_in_with_cookie(request):
-        pagecache.allow_page_cache(request)
-        response = HttpResponse("hello")
+        response = opted_in(request)
         response.set_cookie("csrftoken", "secret")
         return response
 
     def not_opted_in(request):
         return HttpResponse("hello")
 
-    for view in (opted_in_with_cookie, not_opted_in):
+    def private(request):
+        response = opted_in(request)
+        response["Cache-Control"] = "private"
+        return response
+
+    for view, url in ((opted_in_with_cookie, "/kategori/kripik/"), (not_opted_in, "/toko/warung-bu-komang/")):
         middleware = pagecache.PageCacheMiddleware(view)
-        assert "X-Page-Cache" not in middleware(rf.get("/somewhere/"))
-        assert "X-Page-Cache" not in middleware(rf.get("/somewhere/"))
+        assert "X-Page-Cache" not in middleware(rf.get(url)), view.__name__
+        assert "X-Page-Cache" not in middleware(rf.get(url)), view.__name__
+    middleware = pagecache.PageCacheMiddleware(private)
+    assert "X-Page-Cache" not in middleware(rf.get("/produk/kripik-pisang/?private"))
+
+    middleware = pagecache.PageCacheMiddleware(opted_in)
+    assert middleware(rf.get("/produk/kripik-pisang/"))["X-Page-Cache"] == MISS
+    assert middleware(rf.get("/produk/kripik-pisang/"))["X-Page-Cache"] == HIT
+
+
+def test_urls_of_views_that_are_never_cached_cost_no_cache_lookup(client, catalogue, monkeypatch):
+    pagecache.current_generation()  # made on first use
+    calls = []
+    real_get = cache.get
+    monkeypatch.setattr(cache, "get", lambda *args, **kwargs: calls.append(args[0]) or real_get(*args, **kwargs))
+
+    # (Any other path may be a Wagtail page: those are looked up, and a 404 is a miss.)
+    for url in ("/akun/login/", "/api/v1/catalogue/products/", "/penjual/", "/en/akun/signup/"):
+        client.get(url)
+    assert calls == []
+
+    get(client, "/kategori/kripik/")
+    assert len(calls) == 2  # the generation, then the page
 
 
 def test_one_transaction_with_many_changes_invalidates_once(django_capture_on_commit_callbacks, monkeypatch):
