@@ -97,10 +97,10 @@ def preload_home(raw_blocks) -> HomePreload:
     """Load what the home page's blocks need from their stored values (`StreamValue.raw_data`), without
     converting the chooser blocks (which would cost one query per block type).
 
-    Products: the chosen ones and the newest N (N = the largest count of any "newest" block) in one query
-    plus the two prefetches of `product_list_public()`. The newest N public products are exactly the first N
-    of that union in newest-first order, since any chosen product newer than the N-th newest is itself among
-    the newest."""
+    Products: the ids of the newest N (N = the largest count of any "newest" block) in one query that walks the
+    newest-first index, then those and the chosen ones in one query plus the two prefetches of
+    `product_list_public()`. (A single query with `pk IN (chosen) OR pk IN (newest N)` cannot use an index
+    for the OR and checked every public product: 20 ms on 10,000 products against 2 ms for the two.)"""
     product_ids: set[int] = set()
     shop_ids: set[int] = set()
     category_ids: set[int] = set()
@@ -122,13 +122,11 @@ def preload_home(raw_blocks) -> HomePreload:
     preload = HomePreload()
     if product_ids or newest_count:
         public = selectors.product_list_public()
-        condition = Q(pk__in=product_ids)
-        if newest_count:
-            condition |= Q(pk__in=public.values("pk")[:newest_count])
-        products = list(public.filter(condition))  # newest first, as the selector orders them
+        newest_ids = list(public.values_list("pk", flat=True)[:newest_count]) if newest_count else []
+        products = list(public.filter(pk__in=product_ids.union(newest_ids)))
         cards = {product.pk: card for product, card in zip(products, product_cards(products), strict=True)}
         preload.products = {pk: card for pk, card in cards.items() if pk in product_ids}
-        preload.newest = [cards[product.pk] for product in products[:newest_count]]
+        preload.newest = [cards[pk] for pk in newest_ids if pk in cards]
     if shop_ids:
         preload.shops = {shop.pk: shop for shop in selectors.shop_list_public().filter(pk__in=shop_ids)}
     if category_ids or need_roots:

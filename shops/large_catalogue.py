@@ -25,7 +25,7 @@ from datetime import timedelta
 from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from PIL import Image
 
@@ -241,4 +241,8 @@ def seed_large_catalogue(*, products: int, shops: int, photos: int = 24, seed: i
         result.products_created += len(saved)
         result.variants_created += len(variants)
     pagecache.invalidate()  # bulk_create sends no signal (cms.signals)
+    # Thousands of rows arrived at once: refresh the planner's statistics now rather than whenever autovacuum
+    # gets to it (PostgreSQL), or never (SQLite), so the first pages are planned for a big catalogue.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     return result
