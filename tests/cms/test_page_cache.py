@@ -18,6 +18,9 @@ from django.utils import timezone
 from cms.demo import seed_home_page
 from marketplace.core import pagecache
 from shops.models import ShopMember
+from shops.services import shop_suspend
+from shops.services.categories import category_update
+from tests.factories.accounts import SuperuserFactory
 from tests.factories.shops import ApprovedShopFactory, CategoryFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -249,3 +252,20 @@ def test_the_page_cache_can_be_turned_off(client, catalogue, settings):
 
     assert "X-Page-Cache" not in get(client, "/kategori/kripik/")
     assert "X-Page-Cache" not in get(client, "/kategori/kripik/")
+
+
+def test_an_operator_renaming_a_category_or_suspending_a_shop_shows_at_once(
+    client, catalogue, django_capture_on_commit_callbacks
+):
+    operator = SuperuserFactory()
+    assert "Kripik" in get(client, "/produk/kripik-pisang/").content.decode()
+    get(client, "/toko/warung-bu-komang/")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        category_update(category=catalogue["category"], operator=operator, name="Keripik & Camilan")
+    assert "Keripik &amp; Camilan" in get(client, "/produk/kripik-pisang/").content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        shop_suspend(shop=catalogue["shop"], operator=operator, reason="Dokumen palsu.")
+    assert client.get("/toko/warung-bu-komang/").status_code == 410
+    assert client.get("/produk/kripik-pisang/").status_code == 404
