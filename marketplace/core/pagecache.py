@@ -12,12 +12,13 @@ rendered once and served from the cache until something they show changes. Decis
   cookie (a page that embeds a CSRF token sets one, so forms are never cached by accident) and does not say
   `Cache-Control: private`/`no-store`/`no-cache`. The key is the language, host, full path and whether htmx
   asked for a fragment.
-- **Invalidation by generation**: every key embeds the storefront's current *generation*, a random token read
-  once at the start of the request, before the view reads any data. Anything a storefront page shows (a
+- **Invalidation by generation**: every entry records the storefront's *generation* it was rendered in, a
+  random token read at the start of the request (in the same round trip as the entry), before the view reads
+  any data; an entry of another generation is a miss and is replaced. Anything a storefront page shows (a
   product, variant, photo, shop, category, Wagtail page, image or the site settings) calls `invalidate()` when it
-  changes, which replaces the token once the transaction commits. Pages cached under the old token are simply
-  never read again and expire. Reading the token before the data makes the scheme race-free: a page rendered
-  from data read before a change is stored under the old generation. Coarse (one change refreshes every
+  changes, which replaces the token once the transaction commits: every page rendered before is outdated.
+  Reading the token before the data makes the scheme race-free: a page rendered from data read before a
+  change is stored under the old generation. Coarse (one change refreshes every
   page) but exact; finer tags are possible later if writes ever become frequent enough to matter.
 - **Time-bound state** (a shop's holiday ending, a halal certificate expiring at midnight) is not an event,
   so every entry also expires after `PAGE_CACHE_SECONDS` (5 minutes by default); 0 turns the cache off.
@@ -91,19 +92,26 @@ def _new_generation() -> str:
     return uuid.uuid4().hex
 
 
+def _read(key: str) -> tuple[str | None, object]:
+    """The current generation and the entry under `key`, in one round trip; the generation is made on first
+    use. Raises whatever the cache raises."""
+    found = cache.get_many([GENERATION_KEY, key])
+    generation = found.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, _new_generation(), timeout=None)
+        generation = cache.get(GENERATION_KEY)
+    return generation, found.get(key)
+
+
 def current_generation() -> str | None:
     """The storefront's generation token (made on first use); None when the cache cannot be reached."""
     if not _cache_available():
         return None
     try:
-        generation = cache.get(GENERATION_KEY)
-        if generation is None:
-            cache.add(GENERATION_KEY, _new_generation(), timeout=None)
-            generation = cache.get(GENERATION_KEY)
+        return _read(GENERATION_KEY)[0]
     except Exception:  # noqa: BLE001 - any cache failure means "no cache", never an error page
         _cache_failed("reading the generation")
         return None
-    return generation
 
 
 _pending = threading.local()
@@ -144,10 +152,10 @@ def _eligible(request: HttpRequest) -> bool:
     return getattr(match.func, "page_cache", False) or match.url_name in CACHEABLE_URL_NAMES
 
 
-def _key(request: HttpRequest, generation: str) -> str:
+def _key(request: HttpRequest) -> str:
     fragment = "htmx" if request.headers.get("HX-Request") == "true" else "page"
     address = f"{request.get_host()}{request.get_full_path()}".encode()
-    return f"pagecache:{generation}:{translation.get_language()}:{fragment}:{hashlib.sha256(address).hexdigest()}"
+    return f"pagecache:{translation.get_language()}:{fragment}:{hashlib.sha256(address).hexdigest()}"
 
 
 def _storable(request: HttpRequest, response: HttpResponse) -> bool:
@@ -168,28 +176,28 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        generation = current_generation() if _eligible(request) else None
-        if generation is None:
+        if not _eligible(request) or not _cache_available():
             return self.get_response(request)
 
-        key = _key(request, generation)
+        key = _key(request)
         try:
-            cached = cache.get(key)
-        except Exception:  # noqa: BLE001
+            generation, cached = _read(key)
+        except Exception:  # noqa: BLE001 - any cache failure means "no cache", never an error page
             _cache_failed("reading a page")
-            cached = None
-        if cached is not None:
-            status, headers, content = cached
+            return self.get_response(request)
+        if cached is not None and cached[0] == generation:
+            _generation, status, headers, content = cached
             response = HttpResponse(content, status=status, headers=headers)
             response[HEADER] = "hit"
             return response
 
         response = self.get_response(request)
-        if _storable(request, response):
+        if generation is not None and _storable(request, response):
             patch_vary_headers(response, ("Cookie",))
             headers = {name: value for name, value in response.items() if name.lower() != HEADER.lower()}
+            entry = (generation, response.status_code, headers, response.content)
             try:
-                cache.set(key, (response.status_code, headers, response.content), settings.PAGE_CACHE_SECONDS)
+                cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
             except Exception:  # noqa: BLE001
                 _cache_failed("storing a page")
             else:
