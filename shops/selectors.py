@@ -429,11 +429,7 @@ def product_get_no_longer_sold(*, slug: str) -> Product | None:
 
 def related_products(*, product: Product, limit: int = 8) -> list[Product]:
     """Up to `limit` other public products of the same category, newest first; three queries."""
-    return list(
-        product_list_public()
-        .filter(category_id=product.category_id)
-        .exclude(pk=product.pk)[:limit]
-    )
+    return list(product_list_public().filter(category_id=product.category_id).exclude(pk=product.pk)[:limit])
 
 
 def shop_is_suspended(*, slug: str) -> bool:

@@ -40,9 +40,7 @@ class ProductCard:
 
 def _product_url_maker():
     """slug → the product page's path in the active language, from a single `reverse()`."""
-    prefix, _placeholder, suffix = reverse("storefront:product", args=[_SLUG_PLACEHOLDER]).rpartition(
-        _SLUG_PLACEHOLDER
-    )
+    prefix, _placeholder, suffix = reverse("storefront:product", args=[_SLUG_PLACEHOLDER]).rpartition(_SLUG_PLACEHOLDER)
     return lambda slug: f"{prefix}{slug}{suffix}"
 
 
