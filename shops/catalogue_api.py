@@ -131,6 +131,9 @@ class ImageOutputSerializer(serializers.Serializer):
     is_main = serializers.BooleanField()
     width = serializers.IntegerField(help_text="Of the original, in pixels.")
     height = serializers.IntegerField(help_text="Of the original, in pixels.")
+    alt_text = serializers.CharField(
+        help_text="What the photo shows, in the seller's words (for the `alt` attribute); empty: use the title."
+    )
     original = serializers.SerializerMethodField()
     thumbnail = serializers.SerializerMethodField(help_text="Null while the renditions are being made.")
     card = serializers.SerializerMethodField(help_text="Null while the renditions are being made.")

@@ -38,4 +38,9 @@ urlpatterns = [
         {"action": "remove"},
         name="product-photo-remove",
     ),
+    path(
+        "produk/<int:pk>/foto/<int:image_pk>/keterangan/",
+        products.product_photo_describe,
+        name="product-photo-describe",
+    ),
 ]

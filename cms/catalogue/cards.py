@@ -31,6 +31,7 @@ class ProductCard:
     price_min: int
     price_max: int
     picture: Picture | None
+    photo_alt: str  # the seller's description of the main photo, else the title
     shop_name: str
     place: str  # the shop's district, or ""
     badges: tuple[str, ...]
@@ -52,12 +53,14 @@ def product_card(product: Product, today=None, *, url_for=None) -> ProductCard:
     prices = [variant.price for variant in variants] or [0]
     shop = product.shop
     district = shop.district if shop.district_id else None
+    main = product.main_images[0] if product.main_images else None
     return ProductCard(
         title=product.title,
         url=url_for(product.slug),
         price_min=min(prices),
         price_max=max(prices),
-        picture=picture(product.main_images[0] if product.main_images else None, "card"),
+        picture=picture(main, "card"),
+        photo_alt=(main.alt_text if main is not None else "") or product.title,
         shop_name=shop.name,
         place=district.name if district is not None else "",
         badges=tuple(product.badges),

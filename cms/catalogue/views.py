@@ -98,6 +98,15 @@ def _listing(request: HttpRequest, *, districts: list[tuple[str, str]] | None, *
     }
 
 
+def _photo_alt(image, title: str, number: int, total: int) -> str:
+    """The seller's description of the photo; without one, the product's title (then "title, photo 2 of 3")."""
+    if image.alt_text:
+        return image.alt_text
+    if number == 1:
+        return title
+    return _("%(title)s, photo %(number)s of %(total)s") % {"title": title, "number": number, "total": total}
+
+
 def _whatsapp_url(product: Product) -> str:
     """A wa.me link to the shop with a message naming the product and its page; empty without a number.
 
@@ -161,8 +170,12 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
         variant.stock_state = _stock_state(variant.stock)
     total_stock = sum(variant.stock for variant in variants)
     photos = [
-        {"picture": picture(image, "detail"), "thumbnail": (image.thumbnail or image.original).url}
-        for image in product.ordered_images
+        {
+            "picture": picture(image, "detail"),
+            "thumbnail": (image.thumbnail or image.original).url,
+            "alt": _photo_alt(image, product.title, number, len(product.ordered_images)),
+        }
+        for number, image in enumerate(product.ordered_images, start=1)
     ]
     buyable = not product.shop_closed and total_stock > 0
     # The variant chosen at first: the cheapest one in stock (variants come cheapest first).

@@ -132,6 +132,9 @@ class ProductVariant(models.Model):
         return f"{self.product_id} · {self.name or self.sku}"
 
 
+ALT_TEXT_MAX_LENGTH = 200
+
+
 class ProductImage(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images", verbose_name=_("product"))
     original = models.ImageField(_("photo"), upload_to="products/originals/")
@@ -142,6 +145,9 @@ class ProductImage(models.Model):
     thumbnail = models.ImageField(_("thumbnail"), upload_to="products/renditions/", blank=True)
     card = models.ImageField(_("card image"), upload_to="products/renditions/", blank=True)
     detail = models.ImageField(_("detail image"), upload_to="products/renditions/", blank=True)
+    # What the photo shows, in the seller's words, for shoppers who cannot see it (the `alt` text); the
+    # storefront falls back to the product's title when it is empty.
+    alt_text = models.CharField(_("photo description"), max_length=ALT_TEXT_MAX_LENGTH, blank=True)
     # Codes of shops.photo_coach advice ("dark", "blurred"...), shown to the seller, never to shoppers.
     coach_advice = models.JSONField(_("photo advice"), default=list, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)

@@ -27,7 +27,8 @@ Decisions:
 - **Photos**: `POST seller/products/{id}/images/` (multipart `image`) answers the stored photo with the photo
   coach's advice (`code` and a message in the request's language). A request whose body is larger than the
   upload limit is refused from its `Content-Length` before Django spools it to disk, with the pipeline's
-  "too large" message.
+  "too large" message. `PATCH seller/products/{id}/images/{image_id}/ {"alt_text"}` describes a photo for
+  shoppers who cannot see it.
 - **Queries**: `GET seller/products/` costs the same number of queries for 1 or 24 products (authentication,
   membership, count, page, variants, main photos).
 - **Schema**: `status` and `moderation` are enums (`ShopStatusEnum`, `ProductStatusEnum`,

@@ -1,4 +1,4 @@
-"""`seller/products/{id}/images/…`: a product's photos (add, reorder, remove, set the main one)."""
+"""`seller/products/{id}/images/…`: a product's photos (add, reorder, describe, remove, set the main one)."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
@@ -18,6 +18,15 @@ from .outputs import SellerImageOutputSerializer, SellerProductDetailOutputSeria
 
 class ImageInputSerializer(serializers.Serializer):
     image = serializers.FileField(allow_empty_file=True, help_text="A JPEG, PNG or WebP photo, at most 10 MB.")
+
+
+class ImageDescriptionInputSerializer(serializers.Serializer):
+    alt_text = serializers.CharField(
+        allow_blank=True,
+        trim_whitespace=False,  # the service normalises whitespace and reports the length the seller typed
+        help_text="What the photo shows, for shoppers who cannot see it (at most 200 characters; empty: the "
+        "product's title stands in).",
+    )
 
 
 class ImageOrderInputSerializer(serializers.Serializer):
@@ -93,6 +102,22 @@ class SellerImageDetailMixin:
 
 
 class SellerImageDetailApi(SellerImageDetailMixin, SellerApi):
+    @extend_schema(
+        parameters=[PRODUCT_ID, IMAGE_ID],
+        request=ImageDescriptionInputSerializer,
+        responses=SellerImageOutputSerializer,
+        operation_id="seller_products_images_partial_update",
+        description="Sets the photo's description (its alt text).",
+    )
+    def patch(self, request, product_id: int, image_id: int):
+        image = self.get_image(product_id, image_id)
+        data = ImageDescriptionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        image = services.product_image_describe(
+            image=image, actor=request.user, alt_text=data.validated_data["alt_text"]
+        )
+        return Response(SellerImageOutputSerializer(image, context={"request": request}).data)
+
     @extend_schema(
         parameters=[PRODUCT_ID, IMAGE_ID], responses={204: None}, operation_id="seller_products_images_destroy"
     )

@@ -4,6 +4,7 @@
 
 from .product_images import (
     product_image_add,
+    product_image_describe,
     product_image_remove,
     product_image_reorder,
     product_image_set_main,
@@ -77,6 +78,7 @@ __all__ = [
     "product_archive",
     "product_create",
     "product_image_add",
+    "product_image_describe",
     "product_image_remove",
     "product_image_reorder",
     "product_image_set_main",

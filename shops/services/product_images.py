@@ -1,4 +1,4 @@
-"""Writes of product photos: add, reorder, choose the main one, remove (DESIGN §3, §4).
+"""Writes of product photos: add, reorder, choose the main one, describe (alt text), remove (DESIGN §3, §4).
 
 Same rules as `shops.services.products`: the actor must be an owner or staff of the product's shop
 (PermissionDenied), the product row is locked, field errors come as ValidationError and change nothing.
@@ -6,7 +6,9 @@ Side effects: a new photo queues `shops.tasks.make_product_image_renditions` aft
 files are deleted after commit.
 """
 
+import unicodedata
 from collections.abc import Sequence
+from typing import Any
 from uuid import uuid4
 
 from django.core.exceptions import ValidationError
@@ -22,7 +24,7 @@ from marketplace.core.queueing import enqueue_on_commit
 from ..images import normalise_photo, validate_product_photo
 from ..locks import product_qs_select_for_update
 from ..models import Product, ProductImage
-from ..models.product import MAX_IMAGES_PER_PRODUCT
+from ..models.product import ALT_TEXT_MAX_LENGTH, MAX_IMAGES_PER_PRODUCT
 from ..photo_coach import coach_photo
 from .products import require_catalogue_member
 
@@ -126,6 +128,41 @@ def product_image_set_main(*, image: ProductImage, actor: User) -> ProductImage:
     if not image.is_main:
         image.is_main = True
         image.save(update_fields=["is_main"])
+    return image
+
+
+def _clean_alt_text(alt_text: Any) -> str:
+    """One line of plain text: whitespace (newlines too) collapsed, control characters refused with the rest."""
+    text = " ".join(str(alt_text or "").split())
+    if len(text) > ALT_TEXT_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "alt_text": ValidationError(
+                    _("Describe the photo in at most %(limit)d characters (this has %(count)d)."),
+                    code="too_long",
+                    params={"limit": ALT_TEXT_MAX_LENGTH, "count": len(text)},
+                )
+            }
+        )
+    if any(unicodedata.category(character).startswith("C") for character in text):
+        raise ValidationError(
+            {"alt_text": ValidationError(_("Use letters, numbers and punctuation only."), code="invalid_characters")}
+        )
+    return text
+
+
+@transaction.atomic
+def product_image_describe(*, image: ProductImage, actor: User, alt_text: str) -> ProductImage:
+    """Set what the photo shows, for shoppers who cannot see it (its `alt` text; empty: the product's title
+    stands in). Only the shop's owner or staff (PermissionDenied); locks the product row. Too long or with control
+    characters: ValidationError on "alt_text", nothing changed."""
+    product = product_qs_select_for_update().select_related("shop").get(pk=image.product_id)
+    require_catalogue_member(shop=product.shop, actor=actor)
+    text = _clean_alt_text(alt_text)
+    image = product.images.get(pk=image.pk)
+    if image.alt_text != text:
+        image.alt_text = text
+        image.save(update_fields=["alt_text"])
     return image
 
 

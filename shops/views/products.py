@@ -38,7 +38,7 @@ from ..errors import ProductStateError
 from ..forms import add_service_errors
 from ..images import validate_product_photo
 from ..models import Product, ProductImage, ProductVariant, Shop, ShopMember
-from ..models.product import MAX_IMAGES_PER_PRODUCT
+from ..models.product import ALT_TEXT_MAX_LENGTH, MAX_IMAGES_PER_PRODUCT
 from ..photo_coach import ADVICE_MESSAGES
 from ..selectors import (
     category_tree,
@@ -48,6 +48,7 @@ from ..selectors import (
 )
 from ..services.product_images import (
     product_image_add,
+    product_image_describe,
     product_image_remove,
     product_image_reorder,
     product_image_set_main,
@@ -557,6 +558,7 @@ def product_photos(request: HttpRequest, membership: ShopMember, pk: int) -> Htt
         "form": form,
         "images": images,
         "max_images": MAX_IMAGES_PER_PRODUCT,
+        "alt_text_max_length": ALT_TEXT_MAX_LENGTH,
         "can_add": len(images) < MAX_IMAGES_PER_PRODUCT,
     }
     return TemplateResponse(request, f"{TEMPLATES}/photos.html", context, status=status)
@@ -597,3 +599,22 @@ def product_photo_action(
     except ValidationError as error:
         messages.error(request, _error_text(error))
     return redirect(f"{reverse('seller:product-photos', args=[product.pk])}#photos")
+
+
+@seller_page
+@require_POST
+def product_photo_describe(request: HttpRequest, membership: ShopMember, pk: int, image_pk: int) -> HttpResponse:
+    """Save what a photo shows (its alt text for shoppers who cannot see it); back to the photos page."""
+    product = _product_or_404(request, membership, pk)
+    image = next((image for image in product.ordered_images if image.pk == image_pk), None)
+    if image is None:
+        raise Http404
+    try:
+        product_image_describe(image=image, actor=request.user, alt_text=request.POST.get("alt_text", ""))
+    except PermissionDenied as error:
+        return _refused(request, membership.shop, error)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("Photo description saved."))
+    return redirect(f"{reverse('seller:product-photos', args=[product.pk])}#photo-{image.pk}")

@@ -132,6 +132,13 @@ ENDPOINTS = [
         payload=lambda world: {"image": jpeg_upload()},
         format="multipart",
     ),
+    Endpoint(
+        "image_describe",
+        "patch",
+        url(PRODUCT + "images/{w.images[1].pk}/"),
+        seller(200, 200, 404),
+        payload=lambda world: {"alt_text": "Kemasan tampak belakang"},
+    ),
     Endpoint("image_delete", "delete", url(PRODUCT + "images/{w.images[1].pk}/"), seller(204, 204, 404)),
     Endpoint("image_main", "post", url(PRODUCT + "images/{w.images[1].pk}/main/"), seller(200, 200, 404)),
     Endpoint(
@@ -219,7 +226,7 @@ def test_the_matrix_covers_every_seller_and_operator_url_and_method():
     ]
 
     assert len(patterns) == 15
-    assert len(methods) == len(ENDPOINTS) == 20
+    assert len(methods) == len(ENDPOINTS) == 21
 
 
 @pytest.mark.parametrize("role", ROLES)
