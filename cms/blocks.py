@@ -34,27 +34,12 @@ RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "link", "ol", "ul"]
 # --- Links into the catalogue --------------------------------------------------------------------------------
 
 
-def storefront_url(name: str, slug: str, fallback_prefix: str) -> str:
-    """The URL of a catalogue page (`storefront:product`, `storefront:category`, `storefront:shop`).
-
-    The catalogue views are written alongside the home page; until their URL names exist this falls back to
-    the fixed Indonesian path (`/produk/<slug>/`…), in this one place."""
-    try:
-        return reverse(f"storefront:{name}", args=[slug])
-    except NoReverseMatch:
-        return f"/{fallback_prefix}/{slug}/"
-
-
-def product_url(slug: str) -> str:
-    return storefront_url("product", slug, "produk")
-
-
 def category_url(slug: str) -> str:
-    return storefront_url("category", slug, "kategori")
+    return reverse("storefront:category", args=[slug])
 
 
 def shop_url(slug: str) -> str:
-    return storefront_url("shop", slug, "toko")
+    return reverse("storefront:shop", args=[slug])
 
 
 def seller_start_url() -> str:
