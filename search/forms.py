@@ -48,17 +48,17 @@ class SearchForm(forms.Form):
         return cleaned
 
     def to_query(self) -> SearchQuery:
-        """The query of a valid form."""
-        data = self.cleaned_data
+        """The query of the valid fields (after `is_valid()`): a field with an error is left out."""
+        data = getattr(self, "cleaned_data", {})
         return SearchQuery(
-            text=data["q"],
-            category=data["category"],
-            shop=data["shop"],
-            district=data["district"],
-            min_price=data["min_price"],
-            max_price=data["max_price"],
-            in_stock=data["in_stock"],
-            badges=tuple(badge for badge in BADGES if data[badge]),
-            sort=data["sort"] or "relevance",
-            page=data["page"] or 1,
+            text=data.get("q") or "",
+            category=data.get("category") or "",
+            shop=data.get("shop") or "",
+            district=data.get("district") or "",
+            min_price=data.get("min_price"),
+            max_price=data.get("max_price"),
+            in_stock=bool(data.get("in_stock")),
+            badges=tuple(badge for badge in BADGES if data.get(badge)),
+            sort=data.get("sort") or "relevance",
+            page=data.get("page") or 1,
         )

@@ -10,7 +10,7 @@ per list rather than one per card.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +19,7 @@ from shops.models import Product
 
 from .pictures import CARD_SIZES, Picture, picture
 
-__all__ = ["CARD_SIZES", "ProductCard", "product_card", "product_cards"]
+__all__ = ["CARD_SIZES", "ProductCard", "product_card", "product_cards", "with_highlighted_title"]
 
 _SLUG_PLACEHOLDER = "slug-placeholder"
 
@@ -37,6 +37,11 @@ class ProductCard:
     badges: tuple[str, ...]
     in_stock: bool
     shop_closed: bool
+    title_html: str = ""  # the title with the searched words in <mark> (search results only), escaped
+
+
+def with_highlighted_title(card: ProductCard, title_html: str) -> ProductCard:
+    return replace(card, title_html=title_html)
 
 
 def _product_url_maker():

@@ -1,4 +1,4 @@
-"""`/kategori/<slug>/`, `/produk/<slug>/`, `/toko/<slug>/` (English under `/en/`), namespace `storefront`."""
+"""`/kategori/<slug>/`, `/produk/<slug>/`, `/toko/<slug>/`, `/cari/` (English under `/en/`), namespace `storefront`."""
 
 from django.urls import path
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("kategori/<slug:slug>/", views.category_detail, name="category"),
     path("produk/<slug:slug>/", views.product_detail, name="product"),
     path("toko/<slug:slug>/", views.shop_detail, name="shop"),
+    path("cari/", views.search_results, name="search"),
 ]

@@ -29,14 +29,17 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET
 
 from marketplace.core.pagecache import cache_anonymous_page
 from marketplace.core.richtext import rich_text_to_plain
+from search.forms import SearchForm
+from search.service import products_for_result, search_products
 from shops import selectors
 from shops.models import Product, Shop
 
-from .cards import CARD_SIZES, product_cards
+from .cards import CARD_SIZES, product_cards, with_highlighted_title
 from .forms import ProductFilterForm
 from .pictures import DETAIL_SIZES, picture
 
@@ -47,6 +50,12 @@ LOW_STOCK = 5  # "only 3 left" from this many down
 META_DESCRIPTION_LENGTH = 155
 # Cards a phone shows before scrolling (two rows of two): their photos load at once, the others lazily.
 EAGER_CARDS = 4
+SEARCH_SORT_LABELS = [
+    ("relevance", _lazy("Best match")),
+    ("newest", _lazy("Newest")),
+    ("price_asc", _lazy("Price: low to high")),
+    ("price_desc", _lazy("Price: high to low")),
+]
 
 
 # --- Shaping for the templates -----------------------------------------------------------------------------
@@ -231,3 +240,105 @@ def shop_detail(request: HttpRequest, slug: str) -> HttpResponse:
         ),
     }
     return TemplateResponse(request, f"{TEMPLATES}/shop.html", context)
+
+
+class _SearchHits:
+    """What Django's Paginator needs of a search result: its total, and the cards of the page already loaded."""
+
+    def __init__(self, total: int, cards: list):
+        self.total, self.cards = total, cards
+
+    def count(self) -> int:
+        return self.total
+
+    def __getitem__(self, _slice):
+        return self.cards
+
+
+POPULAR_CATEGORIES = 6
+FACET_TITLES = {
+    "category": _lazy("Category"),
+    "district": _lazy("District"),
+    "price": _lazy("Price"),
+    "badge": _lazy("Verified by Pasar UMKM"),
+    "shop": _lazy("Shop"),
+}
+
+
+def _facet_params(name: str, key: str) -> dict[str, str | None]:
+    """The GET parameters a facet value sets (None: removed)."""
+    if name == "badge":
+        return {key: "on"}
+    if name == "price":
+        low, high = key.split("-")
+        return {"min_price": low, "max_price": str(int(high) - 1) if high else None}
+    return {name: key}
+
+
+def _facet_links(request: HttpRequest, result, query) -> list[dict]:
+    """Each facet with its values as links: a value narrows the search, an active one (marked) widens it again.
+    Any link goes back to page 1."""
+    active_values = {
+        "category": {query.category},
+        "district": {query.district},
+        "shop": {query.shop},
+        "badge": set(query.badges),
+    }
+    facets = []
+    for name, buckets in result.facets.items():
+        links = []
+        for bucket in buckets:
+            params = _facet_params(name, bucket.key)
+            if name == "price":
+                active = str(query.min_price) == params["min_price"] and (
+                    str(query.max_price) == params["max_price"] if params["max_price"] else query.max_price is None
+                )
+            else:
+                active = bucket.key in active_values[name]
+            query_dict = request.GET.copy()
+            query_dict.pop("page", None)
+            for param, value in params.items():
+                if active or value is None:
+                    query_dict.pop(param, None)
+                else:
+                    query_dict[param] = value
+            links.append(
+                {"label": bucket.label, "count": bucket.count, "active": active, "url": f"?{query_dict.urlencode()}"}
+            )
+        facets.append({"name": name, "title": FACET_TITLES[name], "links": links})
+    return facets
+
+
+@require_GET
+@cache_anonymous_page
+def search_results(request: HttpRequest) -> HttpResponse:
+    """`/cari/?q=`: products found by the search service, facets to narrow them, sort, pages; an empty search
+    or one finding nothing suggests a spelling and popular categories. Bad parameters show the form's errors
+    and search without them."""
+    form = SearchForm(request.GET)
+    form.is_valid()  # a bad field is shown with its error and left out of the search
+    query = form.to_query()
+    result = search_products(query)
+    products = products_for_result(result)
+    cards = [
+        with_highlighted_title(card, result.highlights.get(product.pk, {}).get("title", ""))
+        for product, card in zip(products, product_cards(products), strict=True)
+    ]
+    page = Paginator(_SearchHits(result.total, cards), query.page_size).get_page(query.page)
+    facets = _facet_links(request, result, query)
+    context = {
+        "form": form,
+        "query": query,
+        "result": result,
+        "page": page,
+        "products": cards,
+        "facets": facets,
+        "sorts": SEARCH_SORT_LABELS,
+        "eager_cards": EAGER_CARDS,
+        "card_sizes": CARD_SIZES,
+        "popular_categories": selectors.category_tree().filter(depth=1)[:POPULAR_CATEGORIES]
+        if not result.total
+        else [],
+        "canonical_url": _canonical_url(request.path),
+    }
+    return TemplateResponse(request, f"{TEMPLATES}/search.html", context)

@@ -1,0 +1,81 @@
+"""`/cari/`: the shopper's search page (header search box), over the search service."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories.shops import (
+    ApprovedShopFactory,
+    CategoryFactory,
+    DistrictFactory,
+    ProductFactory,
+    ProductVariantFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalogue():
+    snacks, crafts = CategoryFactory(name="Kripik", slug="kripik"), CategoryFactory(name="Kerajinan", slug="kerajinan")
+    kuta = DistrictFactory(code="51.03.01", name="Kuta")
+    komang = ApprovedShopFactory(name="Warung Bu Komang", slug="bu-komang", district=kuta)
+    ayu = ApprovedShopFactory(name="Anyaman Ayu", slug="anyaman-ayu")
+    made = {}
+    for title, shop, category, price in (
+        ("Kripik Singkong Balado", komang, snacks, 15_000),
+        ("Kripik Pisang Manis", komang, snacks, 18_000),
+        ("Tas Anyaman Kripik Motif", ayu, crafts, 275_000),
+    ):
+        product = ProductFactory(title=title, shop=shop, category=category, variant=None)
+        ProductVariantFactory(product=product, price=price)
+        made[title] = product
+    return made
+
+
+def titles(html: str) -> list[str]:
+    return [re.sub(r"</?mark>", "", title) for title in re.findall(r'class="product-card__title">(.*?)</span>', html)]
+
+
+def test_search_shows_matching_products_with_the_words_marked_and_facets(client, catalogue):
+    response = client.get("/cari/", {"q": "kripik", "sort": "price_asc"})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert titles(html) == ["Kripik Singkong Balado", "Kripik Pisang Manis", "Tas Anyaman Kripik Motif"]
+    assert '<span class="product-card__title"><mark>Kripik</mark> Singkong Balado</span>' in html
+    assert "Hasil untuk “kripik”" in html
+    assert "3 produk" in html
+    assert 'href="?q=kripik&amp;sort=price_asc&amp;category=kripik" rel="nofollow">Kripik <span' in html
+    assert '<meta name="robots" content="noindex, follow">' in html
+
+
+def test_a_facet_narrows_and_the_active_one_widens_again(client, catalogue):
+    html = client.get("/cari/", {"q": "kripik", "category": "kerajinan"}).content.decode()
+
+    assert titles(html) == ["Tas Anyaman Kripik Motif"]
+    assert 'href="?q=kripik" rel="nofollow" aria-current="true" class="search-facet__active">' in html
+
+
+def test_nothing_found_suggests_categories_and_a_bad_parameter_is_ignored_with_a_message(client, catalogue):
+    empty = client.get("/cari/", {"q": "durian"}).content.decode()
+    bad = client.get("/cari/", {"q": "kripik", "page": "abc", "min_price": "x"})
+
+    assert "Tidak ada hasil untuk “durian”." in empty
+    assert 'href="/kategori/kripik/">Kripik</a>' in empty
+    assert bad.status_code == 200
+    assert (
+        titles(bad.content.decode())[0] == "Tas Anyaman Kripik Motif"
+    )  # newest first, filters left out? no: relevance
+    assert "Beberapa filter tidak dapat dipakai dan diabaikan." in bad.content.decode()
+
+
+def test_search_page_costs_the_same_queries_for_one_or_three_results(client, catalogue):
+    with CaptureQueriesContext(connection) as one:
+        client.get("/cari/", {"q": "balado"})
+    with CaptureQueriesContext(connection) as three:
+        client.get("/cari/", {"q": "kripik"})
+
+    assert len(one.captured_queries) == len(three.captured_queries) <= 14
