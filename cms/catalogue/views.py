@@ -19,6 +19,7 @@ shopper's filters, call the selectors, and shape what the templates show. Decisi
   suspension and reinstatement, so it would not say how long the seller has been here.
 """
 
+import dataclasses
 from urllib.parse import quote
 
 from django.conf import settings
@@ -319,6 +320,10 @@ def search_results(request: HttpRequest) -> HttpResponse:
     form.is_valid()  # a bad field is shown with its error and left out of the search
     query = form.to_query()
     result = search_products(query)
+    last_page = -(-result.total // query.page_size)
+    if result.total and query.page > last_page:  # one past the end shows the last page, as category pages do
+        query = dataclasses.replace(query, page=last_page)
+        result = search_products(query)
     products = products_for_result(result)
     cards = [
         with_highlighted_title(card, result.highlights.get(product.pk, {}).get("title", ""))

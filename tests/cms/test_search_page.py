@@ -79,3 +79,9 @@ def test_search_page_costs_the_same_queries_for_one_or_three_results(client, cat
         client.get("/cari/", {"q": "kripik"})
 
     assert len(one.captured_queries) == len(three.captured_queries) <= 14
+
+
+def test_a_page_past_the_end_shows_the_last_page(client, catalogue):
+    html = client.get("/cari/", {"q": "kripik", "page": "7"}).content.decode()
+
+    assert len(titles(html)) == 3
