@@ -13,9 +13,9 @@ from rest_framework.views import APIView
 
 from shops.catalogue_api import ProductListOutputSerializer, PublicCatalogueMixin
 
-from .forms import SearchForm
+from .forms import MAX_QUERY_LENGTH, SearchForm
 from .query import FACETS, SORTS
-from .service import products_for_result, search_products
+from .service import products_for_result, search_products, suggest_products
 
 
 class HighlightSerializer(serializers.Serializer):
@@ -96,3 +96,20 @@ class SearchApi(PublicCatalogueMixin, APIView):
         params = request.query_params.copy()
         params["page"] = str(page)
         return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+
+
+class SuggestOutputSerializer(serializers.Serializer):
+    suggestions = serializers.ListField(child=serializers.CharField(), help_text="Product titles, at most 8.")
+    backend = serializers.ChoiceField(choices=["database", "elasticsearch"])
+
+
+class SearchSuggestApi(PublicCatalogueMixin, APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("q", str, description="What the shopper typed so far.")],
+        responses=SuggestOutputSerializer,
+        operation_id="search_suggest",
+    )
+    def get(self, request):
+        text = request.query_params.get("q", "")[:MAX_QUERY_LENGTH]
+        suggestions, backend = suggest_products(text)
+        return Response({"suggestions": suggestions, "backend": backend})

@@ -2,6 +2,9 @@
 
 from django.urls import path
 
-from .api import SearchApi
+from .api import SearchApi, SearchSuggestApi
 
-urlpatterns = [path("search/", SearchApi.as_view(), name="search")]
+urlpatterns = [
+    path("search/", SearchApi.as_view(), name="search"),
+    path("search/suggest/", SearchSuggestApi.as_view(), name="search-suggest"),
+]

@@ -15,6 +15,12 @@ def search_products(query: SearchQuery) -> SearchResult:
     return DatabaseBackend().search(query)
 
 
+def suggest_products(prefix: str) -> tuple[list[str], str]:
+    """As-you-type suggestions for what the shopper typed so far, and the backend that answered."""
+    backend = DatabaseBackend()
+    return backend.suggest(prefix), backend.name
+
+
 def products_for_result(result: SearchResult) -> list[Product]:
     """The public products of a result, in the result's order (one that stopped being public meanwhile is
     left out); the storefront selector's joins and prefetches, so a page costs the same few queries."""

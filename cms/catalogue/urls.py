@@ -11,4 +11,5 @@ urlpatterns = [
     path("produk/<slug:slug>/", views.product_detail, name="product"),
     path("toko/<slug:slug>/", views.shop_detail, name="shop"),
     path("cari/", views.search_results, name="search"),
+    path("cari/saran/", views.search_suggestions, name="search-suggest"),
 ]

@@ -35,8 +35,8 @@ from django.views.decorators.http import require_GET
 
 from marketplace.core.pagecache import cache_anonymous_page
 from marketplace.core.richtext import rich_text_to_plain
-from search.forms import SearchForm
-from search.service import products_for_result, search_products
+from search.forms import MAX_QUERY_LENGTH, SearchForm
+from search.service import products_for_result, search_products, suggest_products
 from shops import selectors
 from shops.models import Product, Shop
 
@@ -347,3 +347,12 @@ def search_results(request: HttpRequest) -> HttpResponse:
         "canonical_url": _canonical_url(request.path),
     }
     return TemplateResponse(request, f"{TEMPLATES}/search.html", context)
+
+
+@require_GET
+@cache_anonymous_page
+def search_suggestions(request: HttpRequest) -> HttpResponse:
+    """`/cari/saran/?q=`: the header search box's as-you-type suggestions, as `<option>`s for its `<datalist>`
+    (fetched by htmx while typing; without JavaScript the box simply searches)."""
+    suggestions, _backend = suggest_products(request.GET.get("q", "")[:MAX_QUERY_LENGTH])
+    return TemplateResponse(request, f"{TEMPLATES}/_search_suggestions.html", {"suggestions": suggestions})

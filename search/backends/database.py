@@ -201,8 +201,29 @@ def _suggestions(text: str) -> list[str]:
     return [best] if best else []
 
 
+SUGGESTION_LIMIT = 8
+
+
 class DatabaseBackend:
     name = NAME
+
+    def suggest(self, prefix: str, *, limit: int = SUGGESTION_LIMIT) -> list[str]:
+        """Titles of public products with a word starting with what the shopper typed so far, newest first,
+        each once (as-you-type; typos are not forgiven here: the search itself does that)."""
+        words = _words(prefix)
+        if not words:
+            return []
+        condition = Q()
+        for word in words:  # every word typed so far begins a word of the title
+            condition &= Q(title__istartswith=word) | Q(title__icontains=f" {word}")
+        titles = (
+            selectors.product_list_public()
+            .prefetch_related(None)
+            .filter(condition)
+            .order_by("-created_at", "-pk")
+            .values_list("title", flat=True)[: limit * 3]
+        )
+        return list(dict.fromkeys(titles))[:limit]
 
     def search(self, query: SearchQuery) -> SearchResult:
         matched = _matched(_filtered(query), query.text)

@@ -85,3 +85,15 @@ def test_a_page_past_the_end_shows_the_last_page(client, catalogue):
     html = client.get("/cari/", {"q": "kripik", "page": "7"}).content.decode()
 
     assert len(titles(html)) == 3
+
+
+def test_the_header_search_box_suggests_as_you_type_and_searches_in_the_pages_language(client, catalogue):
+    home = client.get("/kategori/kripik/").content.decode()
+    english = client.get("/en/kategori/kripik/").content.decode()
+    options = client.get("/cari/saran/", {"q": "kripik s"}, headers={"HX-Request": "true"}).content.decode()
+
+    assert 'action="/cari/"' in home
+    assert 'hx-get="/cari/saran/"' in home
+    assert 'list="site-search-suggestions"' in home
+    assert 'action="/en/cari/"' in english
+    assert options.strip() == '<option value="Kripik Singkong Balado"></option>'

@@ -78,3 +78,16 @@ def test_search_is_in_the_openapi_schema():
     schema = APIClient().get("/api/schema/", HTTP_ACCEPT="application/json").content.decode()
 
     assert "/api/v1/search/" in schema
+
+
+def test_suggest_answers_titles_with_a_word_starting_as_typed_each_once(catalogue):
+    client = APIClient()
+
+    typed = client.get("/api/v1/search/suggest/", {"q": "kripik pis"}).json()
+    one_word = client.get("/api/v1/search/suggest/", {"q": "bub"}).json()
+    nothing = client.get("/api/v1/search/suggest/", {"q": "  "}).json()
+
+    assert typed["backend"] == "database"
+    assert typed["suggestions"] == [f"Kripik Pisang {number:02d}" for number in range(29, 21, -1)]  # newest 8
+    assert one_word["suggestions"] == ["Kopi Bubuk"]
+    assert nothing["suggestions"] == []
