@@ -171,7 +171,7 @@ def test_uploading_a_file_checks_it_and_shows_errors_preview_and_the_confirm_but
     assert '<td class="num">3</td><td>harga</td><td>' + indonesian("The price is at least Rp 1.") in page
     assert "SKU KP-1</small>" in page
     assert f'action="{detail_url(product_import)}konfirmasi/"' in page
-    assert 'hx-get="' not in page  # nothing left to poll
+    assert 'hx-trigger="every' not in page  # nothing left to poll
     assert Product.objects.count() == 0
 
 
