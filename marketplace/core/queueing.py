@@ -17,6 +17,12 @@ from redis.exceptions import RedisError
 logger = logging.getLogger(__name__)
 
 
+def enqueue(task: Task, *args, options: dict | None = None, **kwargs) -> None:
+    """Queue `task(*args, **kwargs)` now, for callers already running after their commit (an on-commit
+    callback). Never raises because the broker is unreachable."""
+    _publish(task, args, kwargs, options or {})
+
+
 def _publish(task: Task, args: tuple, kwargs: dict, options: dict) -> None:
     try:
         task.apply_async(args=args, kwargs=kwargs, **options)

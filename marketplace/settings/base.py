@@ -371,12 +371,28 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/5"),
         "options": {"expires": 290},
     },
+    "sweep-search-index": {
+        "task": "search.tasks.sweep_search_index",
+        "schedule": crontab(),  # every minute: products still marked dirty after the on-commit task
+        "options": {"expires": 55},
+    },
 }
 
 # --- Search -----------------------------------------------------------------------------------------
 
 ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
 ELASTICSEARCH_TIMEOUT = env.float("ELASTICSEARCH_TIMEOUT", default=2.0)
+# The alias searches read; `manage.py search_reindex` builds "<alias>-<timestamp>" indexes behind it.
+SEARCH_INDEX_ALIAS = env.str("SEARCH_INDEX_ALIAS", default="pasar-products")
+# Text analysis of the index: "indonesian" (stemming and stop words) or "standard" (servers without it).
+SEARCH_ANALYSIS = env.str("SEARCH_ANALYSIS", default="indonesian")
+# Synonyms operators extend (Solr format, one group per line); read when an index is built.
+SEARCH_SYNONYMS_FILE = env.str("SEARCH_SYNONYMS_FILE", default=str(BASE_DIR / "search" / "synonyms.txt"))
+# After a search server error or timeout, search answers from the database for this many seconds.
+SEARCH_BREAKER_PAUSE = env.float("SEARCH_BREAKER_PAUSE", default=30.0)
+# The client's transport node class (dotted path); empty = the client's default. Tests point it at an
+# adapter for the in-memory OpenSearch-compatible server they start.
+ELASTICSEARCH_NODE_CLASS = ""
 
 # --- Shops --------------------------------------------------------------------------------------------
 
@@ -406,5 +422,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "INFO"}, "django_tasks": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "django_tasks": {"level": "WARNING"},
+        # One line per request to the search server is noise; its failures are logged by search itself.
+        "elastic_transport": {"level": "WARNING"},
+    },
 }
