@@ -73,6 +73,10 @@ def _write(index: str, actions: list[dict]) -> set[int]:
     return acknowledged
 
 
+def build_running() -> bool:
+    return _running_build() is not None
+
+
 def _running_build() -> IndexBuild | None:
     return (
         IndexBuild.objects.filter(finished_at__isnull=True, started_at__gte=timezone.now() - STALE_BUILD)

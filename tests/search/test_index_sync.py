@@ -20,6 +20,7 @@ from shops.models import Shop
 from shops.services.products import product_archive, variant_set_stock
 from shops.services.shops import shop_suspend
 from shops.services.vacation import shop_set_vacation
+from tests.core.test_tasks import wait_until
 from tests.factories.accounts import SuperuserFactory, VerifiedUserFactory
 from tests.factories.shops import ApprovedShopFactory, CategoryFactory, ProductFactory
 
@@ -252,3 +253,21 @@ def test_search_reindex_command_reports_an_unreachable_server(search_server, set
     settings.ELASTICSEARCH_URL = "http://127.0.0.1:9"
     with pytest.raises(CommandError, match="old index still serves searches"):
         call_command("search_reindex", stdout=io.StringIO())
+
+
+@pytest.mark.celery_worker
+def test_a_real_worker_indexes_a_change_after_commit(search_server, celery_worker):
+    shop = ApprovedShopFactory()
+    product = ProductFactory(shop=shop, title="Gula Aren Cair")
+    indexing.rebuild_index()
+    product.title = "Gula Aren Cair Organik"
+    product.save()  # commits (transactional test): the task goes through Redis to the worker
+    assert wait_until(lambda: (_document(product.pk) or {}).get("title") == "Gula Aren Cair Organik")
+    assert wait_until(lambda: not DirtyProduct.objects.exists())
+
+
+def test_the_sweep_builds_the_first_index_itself(search_server, shop):
+    product = ProductFactory(shop=shop, title="Kain Endek")
+    assert sweep_search_index() == 1
+    assert _document(product.pk)["title"] == "Kain Endek"
+    assert IndexBuild.objects.get().succeeded
