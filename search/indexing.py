@@ -14,6 +14,8 @@ Decisions:
   and the old index deleted, so searches answer from the old index until the new one is complete. Marks made
   while the build runs are kept (`IndexBuild`), and indexed again into the new index after the swap: a change
   during a rebuild is never lost under the build's older copy. A failed build deletes its index.
+- **Cached pages**: the page cache was invalidated when the change committed, possibly before the index had it;
+  whatever the index acknowledges invalidates it again, so `/cari/` never keeps a result older than the index.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 from elasticsearch import helpers
+
+from marketplace.core import pagecache
 
 from .client import get_client
 from .documents import documents_for, product_index, public_product_ids
@@ -118,6 +122,8 @@ def sync_dirty(*, max_batches: int | None = None) -> int:
         ]
         if done:
             DirtyProduct.objects.filter(reduce(or_, done)).delete()
+    if acknowledged_count:
+        pagecache.invalidate()
     return acknowledged_count
 
 
@@ -152,6 +158,7 @@ def rebuild_index(*, progress: Callable[[int, int], None] | None = None) -> int:
     IndexBuild.objects.filter(pk=build.pk).update(finished_at=timezone.now(), documents=len(ids), succeeded=True)
     for index in old:
         client.options(ignore_status=404).indices.delete(index=index)
+    pagecache.invalidate()
     logger.info("Search index %s built with %d products behind %s.", name, len(ids), alias)
     sync_dirty()  # what changed during the build
     return len(ids)
