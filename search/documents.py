@@ -13,7 +13,8 @@ Decisions:
   stores them.
 - **As-you-type**: `title.prefix` indexes edge n-grams of every word (2 to 20 characters); `suggest` is a
   completion field over the title and each word that begins it, weighted by recency.
-- **Numbers**: `price` is the lowest active variant's price (what a card shows first), whole rupiah; `rating`
+- **Numbers**: `price` is the lowest active variant's price (what a card shows first: sorts and price bands),
+  `prices` every active variant's (the price filter, like the catalogue's: some variant in range); `rating`
   and `sold_count` are 0 until orders and reviews exist.
 """
 
@@ -51,7 +52,8 @@ class ProductDocument(Document):
     district = Keyword()  # Kemendagri code of the shop's district
     district_name = Keyword()
     regency = Keyword()  # Kemendagri code of the shop's regency
-    price = Long()
+    price = Long()  # the lowest active price: sorts and price bands
+    prices = Long()  # every active variant's price: the price range finds a product with any variant in it
     rating = Float()
     sold_count = Integer()
     in_stock = Boolean()  # some active variant has stock
@@ -147,6 +149,11 @@ def documents_for(product_ids) -> tuple[list[dict], set[int]]:
         .order_by()
     )
     categories = _category_paths()
+    prices: dict[int, list[int]] = {}
+    for product_id, price in ProductVariant.objects.filter(product_id__in=product_ids, is_active=True).values_list(
+        "product_id", "price"
+    ):
+        prices.setdefault(product_id, []).append(price)
     documents = []
     for product in products:
         slug, name, path = categories[product.category_id]
@@ -172,6 +179,7 @@ def documents_for(product_ids) -> tuple[list[dict], set[int]]:
                 "district_name": shop.district.name if shop.district_id else None,
                 "regency": shop.regency_id,
                 "price": product.lowest_price,
+                "prices": sorted(prices.get(product.pk, [])),
                 "rating": 0.0,
                 "sold_count": 0,
                 "in_stock": product.has_stock,

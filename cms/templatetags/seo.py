@@ -28,7 +28,6 @@ Decisions:
   variants and photos, `shop_get_public` joins the address); other objects are read as needed.
 """
 
-import html
 import json
 
 from django import template
@@ -95,7 +94,7 @@ def image_url(image) -> str:
 def seo_description(value, length: int = DESCRIPTION_LENGTH) -> str:
     """Plain text of (rich) text for a meta description: tags removed, whitespace collapsed, at most
     `length` characters cut at a word."""
-    text = html.unescape(rich_text_to_plain(str(value or "")))
+    text = rich_text_to_plain(str(value or ""))
     return Truncator(text).chars(int(length))
 
 

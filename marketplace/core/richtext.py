@@ -13,6 +13,7 @@ path still cannot carry markup the allow-list refuses.
 """
 
 import re
+from html import unescape
 
 import nh3
 from django.utils.html import linebreaks, strip_tags
@@ -43,8 +44,10 @@ def clean_rich_text(text: str | None) -> str:
 
 
 def rich_text_to_plain(html: str | None) -> str:
-    """The text of stored rich text (search documents, meta descriptions, CSV exports)."""
-    return " ".join(strip_tags((html or "").replace("<br>", "\n").replace("</p>", "\n")).split())
+    """The text of stored rich text (search documents, meta descriptions, CSV exports): tags removed, entities
+    decoded ("&amp;" is "&"), whitespace collapsed. Plain text: escape it where it becomes HTML."""
+    text = strip_tags((html or "").replace("<br>", "\n").replace("</p>", "\n"))
+    return " ".join(unescape(text).split())
 
 
 def render_rich_text(html: str | None) -> SafeString:
