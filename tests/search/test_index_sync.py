@@ -271,3 +271,19 @@ def test_the_sweep_builds_the_first_index_itself(search_server, shop):
     assert sweep_search_index() == 1
     assert _document(product.pk)["title"] == "Kain Endek"
     assert IndexBuild.objects.get().succeeded
+
+
+def test_operators_see_what_waits_for_the_index_and_the_builds_read_only(client, shop):
+    DirtyProduct.objects.create(product_id=4242)
+    IndexBuild.objects.create(index_name="pasar-products-20261128", documents=120, succeeded=True)
+    client.force_login(SuperuserFactory())
+
+    waiting = client.get("/django-admin/search/dirtyproduct/")
+    builds = client.get("/django-admin/search/indexbuild/")
+
+    assert waiting.status_code == builds.status_code == 200
+    assert "4242" in waiting.content.decode()
+    assert "pasar-products-20261128" in builds.content.decode()
+    assert client.get("/django-admin/search/dirtyproduct/add/").status_code == 403
+    assert client.post("/django-admin/search/dirtyproduct/4242/delete/").status_code == 403
+    assert DirtyProduct.objects.filter(product_id=4242).exists()
