@@ -30,7 +30,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from marketplace.core.pagecache import cache_anonymous_page
@@ -52,10 +52,12 @@ META_DESCRIPTION_LENGTH = 155
 # Cards a phone shows before scrolling (two rows of two): their photos load at once, the others lazily.
 EAGER_CARDS = 4
 SEARCH_SORT_LABELS = [
-    ("relevance", _lazy("Best match")),
-    ("newest", _lazy("Newest")),
-    ("price_asc", _lazy("Price: low to high")),
-    ("price_desc", _lazy("Price: high to low")),
+    ("relevance", gettext_lazy("Best match")),
+    ("newest", gettext_lazy("Newest")),
+    ("price_asc", gettext_lazy("Price: low to high")),
+    ("price_desc", gettext_lazy("Price: high to low")),
+    ("best_selling", gettext_lazy("Best selling")),
+    ("rating", gettext_lazy("Highest rated")),
 ]
 
 
@@ -258,11 +260,11 @@ class _SearchHits:
 
 POPULAR_CATEGORIES = 6
 FACET_TITLES = {
-    "category": _lazy("Category"),
-    "district": _lazy("District"),
-    "price": _lazy("Price"),
-    "badge": _lazy("Verified by Pasar UMKM"),
-    "shop": _lazy("Shop"),
+    "category": gettext_lazy("Category"),
+    "district": gettext_lazy("District"),
+    "price": gettext_lazy("Price"),
+    "badge": gettext_lazy("Verified by Pasar UMKM"),
+    "shop": gettext_lazy("Shop"),
 }
 
 
@@ -274,6 +276,13 @@ def _facet_params(name: str, key: str) -> dict[str, str | None]:
         low, high = key.split("-")
         return {"min_price": low, "max_price": str(int(high) - 1) if high else None}
     return {name: key}
+
+
+def _active_filter_count(query) -> int:
+    """How many filters narrow the search (a price range counts once), for the phone's "Filter (2 active)"."""
+    priced = query.min_price is not None or query.max_price is not None
+    chosen = (query.category, query.shop, query.district, priced, query.in_stock)
+    return sum(1 for value in chosen if value) + len(query.badges)
 
 
 def _facet_links(request: HttpRequest, result, query) -> list[dict]:
@@ -306,7 +315,8 @@ def _facet_links(request: HttpRequest, result, query) -> list[dict]:
             links.append(
                 {"label": bucket.label, "count": bucket.count, "active": active, "url": f"?{query_dict.urlencode()}"}
             )
-        facets.append({"name": name, "title": FACET_TITLES[name], "links": links})
+        if links:
+            facets.append({"name": name, "title": FACET_TITLES[name], "links": links})
     return facets
 
 
@@ -338,6 +348,7 @@ def search_results(request: HttpRequest) -> HttpResponse:
         "page": page,
         "products": cards,
         "facets": facets,
+        "active_filters": _active_filter_count(query),
         "sorts": SEARCH_SORT_LABELS,
         "eager_cards": EAGER_CARDS,
         "card_sizes": CARD_SIZES,

@@ -97,3 +97,38 @@ def test_the_header_search_box_suggests_as_you_type_and_searches_in_the_pages_la
     assert 'list="site-search-suggestions"' in home
     assert 'action="/en/cari/"' in english
     assert options.strip() == '<option value="Kripik Singkong Balado"></option>'
+
+
+def test_facets_are_a_disclosure_closed_until_opened_that_counts_the_active_filters(client, catalogue):
+    plain = client.get("/en/cari/", {"q": "kripik"}).content.decode()
+    narrowed = client.get(
+        "/en/cari/", {"q": "kripik", "category": "kripik", "shop": "bu-komang", "min_price": "0", "max_price": "25000"}
+    ).content.decode()
+
+    # Closed on every screen as served (phones keep it so; search-facets.js and the CSS open it on wide ones).
+    for html in (plain, narrowed):
+        assert html.count("data-search-facets") == html.count('search-facets" data-search-facets>') == 1
+        assert re.search(r'<script src="/static/cms/js/search-facets[.\w]*\.js" defer></script>', html)
+    assert '<summary><h2 class="cat-filters__heading">Filter</h2></summary>' in plain
+    assert (
+        '<summary><h2 class="cat-filters__heading">Filter <span class="search-facets__active-count">(3 active)</span>'
+        "</h2></summary>"
+    ) in narrowed
+    # The facets are inside the disclosure, the sort form outside it (sorting stays one tap away).
+    facets = narrowed.split("data-search-facets>", 1)[1].split("</details>", 1)[0]
+    assert 'class="search-facet__active"' in facets
+    assert 'name="sort"' not in facets
+    assert titles(narrowed) == ["Kripik Pisang Manis", "Kripik Singkong Balado"]
+    # Last, so the English pages leave no active language behind for the next test.
+    indonesian = client.get("/cari/", {"q": "kripik"}).content.decode()
+    assert '<summary><h2 class="cat-filters__heading">Filter</h2></summary>' in indonesian
+
+
+def test_the_sorts_are_offered_in_the_pages_language(client, catalogue):
+    indonesian = client.get("/cari/", {"q": "kripik"}).content.decode()
+    english = client.get("/en/cari/", {"q": "kripik"}).content.decode()
+    for label in ("Paling sesuai", "Terbaru", "Terlaris", "Rating tertinggi"):
+        assert label in indonesian
+    for label in ("Best match", "Newest", "Best selling", "Highest rated"):
+        assert label in english
+    client.get("/cari/")  # leave Indonesian active for the next test
