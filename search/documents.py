@@ -46,7 +46,7 @@ class ProductDocument(Document):
     description = Text(**TEXT)
     category = Keyword()  # slug of the product's category
     category_path = Keyword()  # slugs of the category and all its ancestors: a filter finds the subtree
-    category_name = Text(**TEXT)
+    category_name = Text(**TEXT)  # names of the category and its ancestors: "kerajinan" finds a basket
     shop_slug = Keyword()
     shop_name = Text(**TEXT, fields={"raw": Keyword()})
     district = Keyword()  # Kemendagri code of the shop's district
@@ -114,14 +114,15 @@ def product_index(name: str) -> Index:
     return index
 
 
-def _category_paths() -> dict[int, tuple[str, str, list[str]]]:
-    """category id → (slug, name, slugs of it and its ancestors), from one query over the (small) tree."""
+def _category_paths() -> dict[int, tuple[str, list[str], list[str]]]:
+    """category id → (slug, names and slugs of it and its ancestors), from one query over the (small) tree."""
     categories = list(Category.objects.values_list("pk", "path", "slug", "name"))
-    slug_by_path = {path: slug for _pk, path, slug, _name in categories}
+    by_path = {path: (slug, name) for _pk, path, slug, name in categories}
     step = Category.steplen
+    paths = {pk: [by_path[path[:end]] for end in range(step, len(path) + 1, step)] for pk, path, _s, _n in categories}
     return {
-        pk: (slug, name, [slug_by_path[path[:end]] for end in range(step, len(path) + 1, step)])
-        for pk, path, slug, name in categories
+        pk: (slug, [name for _slug, name in paths[pk]], [slug for slug, _name in paths[pk]])
+        for pk, _path, slug, _name in categories
     }
 
 
@@ -156,7 +157,7 @@ def documents_for(product_ids) -> tuple[list[dict], set[int]]:
         prices.setdefault(product_id, []).append(price)
     documents = []
     for product in products:
-        slug, name, path = categories[product.category_id]
+        slug, names, path = categories[product.category_id]
         shop = product.shop
         badges = []
         if shop.halal_verified_at and shop.halal_expires_on:
@@ -172,7 +173,7 @@ def documents_for(product_ids) -> tuple[list[dict], set[int]]:
                 "description": rich_text_to_plain(product.description),
                 "category": slug,
                 "category_path": path,
-                "category_name": name,
+                "category_name": names,
                 "shop_slug": shop.slug,
                 "shop_name": shop.name,
                 "district": shop.district_id,

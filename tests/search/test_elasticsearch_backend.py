@@ -362,3 +362,12 @@ def test_an_unreachable_server_raises_the_clients_error(settings):
         search(text="kripik")
     with pytest.raises(elasticsearch.ConnectionError):
         ElasticsearchBackend().suggest("kri")
+
+
+def test_a_parent_categorys_name_finds_the_products_below_it(search_server):
+    crafts = CategoryFactory(name="Kerajinan Tangan", slug="kerajinan-tangan")
+    basket = ProductFactory(title="Keranjang Bambu", category=CategoryFactory(name="Anyaman", parent=crafts))
+    ProductFactory(title="Kopi Bubuk")
+    rebuild_index()
+
+    assert search(text="kerajinan").product_ids == [basket.pk]

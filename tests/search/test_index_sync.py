@@ -118,7 +118,7 @@ def test_a_change_marks_the_product_in_its_transaction_and_the_task_indexes_it_o
 def test_unpublishing_suspension_vacation_and_category_changes_reach_the_index(
     search_server, shop, owner, change, django_capture_on_commit_callbacks
 ):
-    category = CategoryFactory(name="Sambal", slug="sambal")
+    category = CategoryFactory(name="Sambal", slug="sambal", parent=CategoryFactory(name="Makanan", slug="makanan"))
     product = ProductFactory(shop=shop, title="Sambal Roa", category=category)
     indexing.rebuild_index()
     until = timezone.localdate() + datetime.timedelta(days=7)
@@ -138,7 +138,7 @@ def test_unpublishing_suspension_vacation_and_category_changes_reach_the_index(
     elif change == "vacation":
         assert document["closed_until"] == until.isoformat()
     else:
-        assert (document["category"], document["category_name"]) == ("sambal-bumbu", "Sambal dan Bumbu")
+        assert (document["category"], document["category_name"]) == ("sambal-bumbu", ["Makanan", "Sambal dan Bumbu"])
     assert not DirtyProduct.objects.exists()
 
 
