@@ -9,6 +9,6 @@ class SearchConfig(AppConfig):
     verbose_name = _("Search")
 
     def ready(self):
-        from . import signals
+        from . import checks, signals  # noqa: F401 - checks registers itself
 
         signals.connect()
