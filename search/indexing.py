@@ -10,10 +10,11 @@ Decisions:
   only for what the server acknowledged, and only if it was not marked again meanwhile (its token), so an
   error, a timeout or a crash loses nothing: the next run (the beat sweep every minute) tries again.
 - **Rebuild** (`rebuild_index`): a new index `<alias>-<timestamp>` is created and bulk-loaded from every public
-  product with refresh turned off, refreshed, then the alias is moved to it in one atomic `_aliases` call
-  and the old index deleted, so searches answer from the old index until the new one is complete. Marks made
-  while the build runs are kept (`IndexBuild`), and indexed again into the new index after the swap: a change
-  during a rebuild is never lost under the build's older copy. A failed build deletes its index.
+  product with refresh turned off (the next batch is read while the last one is sent), refreshed, then the
+  alias is moved to it in one atomic `_aliases` call and the old index deleted, so searches answer from the
+  old index until the new one is complete. Marks made while the build runs are kept (`IndexBuild`), and
+  indexed again into the new index after the swap: a change during a rebuild is never lost under the build's
+  older copy. A failed build deletes its index.
 - **Cached pages**: the page cache was invalidated when the change committed, possibly before the index had it;
   whatever the index acknowledges invalidates it again, so `/cari/` never keeps a result older than the index.
 """
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from functools import reduce
 from itertools import islice
@@ -127,6 +129,31 @@ def sync_dirty(*, max_batches: int | None = None) -> int:
     return acknowledged_count
 
 
+def _load(index: str, ids: list[int], progress: Callable[[int, int], None] | None) -> None:
+    """Bulk-load the documents of `ids` into `index`, batch by batch: while one batch is sent (a thread), the
+    next is read from the database (this thread, so the reads share its connection and transaction)."""
+    done = 0
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-rebuild") as sender:
+        sending = None
+        for chunk in _batched(ids, REBUILD_BATCH_SIZE):
+            documents, _gone = documents_for(chunk)
+            actions = _actions(index, documents, ())
+            if sending is not None:
+                done += sending.result()
+                if progress:
+                    progress(done, len(ids))
+            sending = sender.submit(_send, actions, len(chunk))
+        if sending is not None:
+            done += sending.result()
+            if progress:
+                progress(done, len(ids))
+
+
+def _send(actions: list[dict], batch_size: int) -> int:
+    helpers.bulk(get_client(), actions, chunk_size=REBUILD_BATCH_SIZE, max_retries=0)
+    return batch_size
+
+
 def rebuild_index(*, progress: Callable[[int, int], None] | None = None) -> int:
     """Build a new index from every public product, swap the alias to it, delete the old one; the number of
     documents. `progress(done, total)` is called after each batch. Raises the client's errors (the new index
@@ -139,13 +166,7 @@ def rebuild_index(*, progress: Callable[[int, int], None] | None = None) -> int:
     try:
         client.indices.put_settings(index=name, settings={"index": {"refresh_interval": "-1"}})
         ids = list(public_product_ids())
-        done = 0
-        for chunk in _batched(ids, REBUILD_BATCH_SIZE):
-            documents, _gone = documents_for(chunk)
-            helpers.bulk(client, _actions(name, documents, ()), chunk_size=REBUILD_BATCH_SIZE, max_retries=0)
-            done += len(chunk)
-            if progress:
-                progress(done, len(ids))
+        _load(name, ids, progress)
         client.indices.put_settings(index=name, settings={"index": {"refresh_interval": None}})
         client.indices.refresh(index=name)
         old = list(client.indices.get_alias(name=alias)) if client.indices.exists_alias(name=alias) else []

@@ -16,7 +16,7 @@ import re
 from html import unescape
 
 import nh3
-from django.utils.html import linebreaks, strip_tags
+from django.utils.html import linebreaks
 from django.utils.safestring import SafeString, mark_safe
 
 ALLOWED_TAGS = frozenset({"p", "br", "strong", "b", "em", "i", "u", "ul", "ol", "li", "h3", "h4", "blockquote"})
@@ -46,7 +46,7 @@ def clean_rich_text(text: str | None) -> str:
 def rich_text_to_plain(html: str | None) -> str:
     """The text of stored rich text (search documents, meta descriptions, CSV exports): tags removed, entities
     decoded ("&amp;" is "&"), whitespace collapsed. Plain text: escape it where it becomes HTML."""
-    text = strip_tags((html or "").replace("<br>", "\n").replace("</p>", "\n"))
+    text = nh3.clean((html or "").replace("<br>", "\n").replace("</p>", "\n"), tags=set())  # Rust: fast
     return " ".join(unescape(text).split())
 
 
