@@ -21,7 +21,6 @@ Decisions:
 from __future__ import annotations
 
 from datetime import date, datetime
-from pathlib import Path
 
 from django.conf import settings
 from elasticsearch.dsl import Boolean, Completion, Date, Document, Float, Index, Integer, Keyword, Long, Text
@@ -29,6 +28,8 @@ from elasticsearch.dsl import Boolean, Completion, Date, Document, Float, Index,
 from marketplace.core.richtext import rich_text_to_plain
 from shops import selectors
 from shops.models import Category, ProductVariant
+
+from . import synonyms
 
 ANALYSES = ("indonesian", "standard")
 TEXT = {"analyzer": "pasar_text", "search_analyzer": "pasar_text_search"}
@@ -63,15 +64,6 @@ class ProductDocument(Document):
     suggest = Completion(analyzer="simple", search_analyzer="simple", max_input_length=60)
 
 
-def synonyms() -> list[str]:
-    """The synonym rules of `SEARCH_SYNONYMS_FILE` (Solr format), comments and blank lines dropped."""
-    path = Path(settings.SEARCH_SYNONYMS_FILE)
-    if not path.exists():
-        return []
-    lines = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
-    return [line.lower() for line in lines if line and not line.startswith("#")]
-
-
 def index_settings(analysis: str | None = None) -> dict:
     """Index settings: one shard, replicas as the cluster allows, and the analysers the mapping names."""
     analysis = analysis or settings.SEARCH_ANALYSIS
@@ -79,7 +71,7 @@ def index_settings(analysis: str | None = None) -> dict:
         raise ValueError(f"SEARCH_ANALYSIS must be one of {ANALYSES}, not {analysis!r}")
     language = ["pasar_stop", "pasar_stemmer"] if analysis == "indonesian" else []
     filters = {
-        "pasar_synonyms": {"type": "synonym_graph", "synonyms": synonyms(), "lenient": True},
+        "pasar_synonyms": {"type": "synonym_graph", "synonyms": synonyms.rules(), "lenient": True},
         "pasar_edge": {"type": "edge_ngram", "min_gram": 2, "max_gram": 20},
     }
     if analysis == "indonesian":

@@ -20,6 +20,9 @@ It serves the demo (no Elasticsearch configured) and answers whenever Elasticsea
   the matched shops' names, districts and badges) instead of matching again in four aggregate queries.
 - **Words on SQLite** (the demo): every word must appear in the title, the description or the shop's name
   (case-insensitive); no stemming, no typo tolerance.
+- **Synonyms** (`search.synonyms`, the file Elasticsearch reads too): on both databases a word, or a run of
+  words that is a phrase of a rule ("palm sugar"), is also found as any of its synonyms ("gula aren").
+- **In stock** means buyable today: some active variant has stock and the shop is not on vacation.
 - **Facets** count the products matching the words and every filter: category, district, price band (on the
   lowest active price), verified badges and the ten biggest shops.
 - **Highlights** are made here, in Python, on the title and a 160-character excerpt of the description:
@@ -32,6 +35,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import reduce
+from operator import and_, or_
 
 from django.contrib.postgres.lookups import TrigramWordSimilar
 from django.contrib.postgres.search import (
@@ -60,6 +65,7 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -67,6 +73,7 @@ from marketplace.core.richtext import rich_text_to_plain
 from shops import selectors
 from shops.models import Category, Product, ProductVariant, Shop
 
+from .. import synonyms
 from ..labels import badge_label, price_band_label
 from ..query import BADGES, PRICE_BANDS, SHOP_FACET_SIZE, FacetBucket, SearchQuery, SearchResult, price_band_key
 
@@ -111,6 +118,8 @@ def _filtered(query: SearchQuery) -> QuerySet:
     )
     if query.shop:
         products = products.filter(shop__slug=query.shop)
+    if query.in_stock:  # buyable today: not in a shop on vacation (`Shop.closed_until` is the last closed day)
+        products = products.exclude(shop__closed_until__gte=timezone.localdate())
     return products
 
 
@@ -120,8 +129,14 @@ def _matched(products: QuerySet, text: str) -> QuerySet:
     if not words:
         return products.annotate(relevance=Value(0.0, output_field=FloatField()))
     condition = Q()
-    for word in words:
-        condition &= Q(title__icontains=word) | Q(description__icontains=word) | Q(shop__name__icontains=word)
+    for phrases in synonyms.expand(words):  # every word (or a synonym of it) in some field
+        found = Q()
+        for phrase in phrases:
+            every = Q()
+            for word in phrase:
+                every &= Q(title__icontains=word) | Q(description__icontains=word) | Q(shop__name__icontains=word)
+            found |= every
+        condition &= found
     return products.filter(condition).annotate(relevance=Value(0.0, output_field=FloatField()))
 
 
@@ -157,14 +172,22 @@ def _match_query(products: QuerySet, text: str, *, ranked: bool) -> QuerySet:
     document = RawSQL(DOCUMENT_SQL, [], output_field=SearchVectorField())  # noqa: S611 - a constant column name
     products = products.annotate(document=document)
     every_word = Q()
-    for word in words:
-        word_query = PgSearchQuery(word, config=TEXT_CONFIG)
-        every_word &= Q(document=word_query) | Q(_shop_named(word_query)) | Q(TrigramWordSimilar(F("title"), word))
+    units = synonyms.expand(words)
+    for phrases in units:
+        found = Q()
+        for phrase in phrases:  # the word itself first, then its synonyms (search/synonyms.txt)
+            phrase_query = PgSearchQuery(" ".join(phrase), config=TEXT_CONFIG)
+            found |= Q(document=phrase_query) | Q(_shop_named(phrase_query))
+        if len(phrases[0]) == 1:  # a word as typed may be misspelt
+            found |= Q(TrigramWordSimilar(F("title"), phrases[0][0]))
+        every_word &= found
     products = products.filter(Q(document=terms) | Q(_shop_named(terms)) | every_word)
     if ranked:
         similarities = [Coalesce(TrigramWordSimilarity(word, "title"), 0.0) for word in words]
         similarity = sum(similarities[1:], similarities[0]) / len(similarities)
         relevance = Coalesce(SearchRank(F("document"), terms), 0.0) + similarity
+        if any(len(phrases) > 1 for phrases in units):  # found through a synonym: rank by the synonyms too
+            relevance = relevance + Coalesce(SearchRank(F("document"), _any_phrase_of_each(units)), 0.0)
     else:
         relevance = Value(0.0, output_field=FloatField())
     return (
@@ -173,6 +196,15 @@ def _match_query(products: QuerySet, text: str, *, ranked: bool) -> QuerySet:
         .prefetch_related(None)
         .values_list("pk", "relevance", CREATED_EPOCH, "category_id", "shop_id", _lowest_price())
     )
+
+
+def _any_phrase_of_each(units: list[list[tuple[str, ...]]]) -> PgSearchQuery:
+    """The full text query "one of each unit's phrases" (the words as typed, or their synonyms)."""
+    unit_queries = []
+    for phrases in units:
+        alternatives = [PgSearchQuery(" ".join(phrase), config=TEXT_CONFIG) for phrase in phrases]
+        unit_queries.append(reduce(or_, alternatives))
+    return reduce(and_, unit_queries)
 
 
 def _match_ids(products: QuerySet, text: str, *, ranked: bool) -> list[tuple]:

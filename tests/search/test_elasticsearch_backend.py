@@ -177,6 +177,7 @@ def test_in_stock_leaves_out_shops_on_vacation_today(catalogue):
     # Dapur Made is closed through today; Anyaman Ayu reopened today; Kripik Pisang has no stock.
     assert in_stock == ids(*(catalogue[name] for name in ("balado", "tas", "topi", "keranjang", "sambal")))
     assert catalogue["pia"].pk in search().product_ids  # on vacation, still listed without the filter
+    assert in_stock == DatabaseBackend().search(SearchQuery(in_stock=True)).product_ids
 
 
 @pytest.mark.parametrize("sort", ["newest", "price_asc", "price_desc", "best_selling", "rating", "relevance"])
