@@ -46,6 +46,7 @@ class SearchOutputSerializer(serializers.Serializer):
         child=FacetBucketSerializer(many=True), help_text=f"By facet: {', '.join(FACETS)}; empty without results."
     )
     suggestions = serializers.ListField(child=serializers.CharField(), help_text="Spellings to try instead.")
+    relaxed = serializers.BooleanField(help_text="No product had every word: these have all words but one.")
     backend = serializers.ChoiceField(choices=["database", "elasticsearch"])
 
 
@@ -87,6 +88,7 @@ class SearchApi(PublicCatalogueMixin, APIView):
                     name: FacetBucketSerializer(buckets, many=True).data for name, buckets in result.facets.items()
                 },
                 "suggestions": result.suggestions,
+                "relaxed": result.relaxed,
                 "backend": result.backend,
             }
         )

@@ -72,3 +72,4 @@ class SearchResult:
     highlights: dict[int, dict[str, str]] = field(default_factory=dict)  # id → field → HTML with <mark>
     facets: dict[str, list[FacetBucket]] = field(default_factory=dict)
     suggestions: list[str] = field(default_factory=list)
+    relaxed: bool = False  # no product had every word: these have all but one

@@ -22,6 +22,8 @@ It serves the demo (no Elasticsearch configured) and answers whenever Elasticsea
   (case-insensitive); no stemming, no typo tolerance.
 - **Synonyms** (`search.synonyms`, the file Elasticsearch reads too): on both databases a word, or a run of
   words that is a phrase of a rule ("palm sugar"), is also found as any of its synonyms ("gula aren").
+- **Most words**: when no product has every word, the products with all but one are shown (`relaxed`), those
+  with more of the words first: "tas anyaman rotan" finds the woven bags and the rattan lamps.
 - **In stock** means buyable today: some active variant has stock and the shop is not on vacation.
 - **Facets** count the products matching the words and every filter: category, district, price band (on the
   lowest active price), verified badges and the ten biggest shops. They are counted in Python from
@@ -35,6 +37,7 @@ It serves the demo (no Elasticsearch configured) and answers whenever Elasticsea
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from functools import reduce
@@ -53,6 +56,7 @@ from django.contrib.postgres.search import (
 from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
+    Case,
     Count,
     ExpressionWrapper,
     F,
@@ -64,6 +68,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    When,
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
@@ -125,21 +130,33 @@ def _filtered(query: SearchQuery) -> QuerySet:
     return products
 
 
-def _matched(products: QuerySet, text: str) -> QuerySet:
-    """Narrow to the products matching the words and annotate `relevance` (higher is better): SQLite, or no words."""
+def _matched(products: QuerySet, text: str, *, minimum: int | None = None) -> QuerySet:
+    """Narrow to the products matching the words (every one, or at least `minimum` of them) and annotate
+    `relevance` (higher is better): SQLite, or no words."""
     words = _words(text)
     if not words:
         return products.annotate(relevance=Value(0.0, output_field=FloatField()))
-    condition = Q()
-    for phrases in synonyms.expand(words):  # every word (or a synonym of it) in some field
+    conditions = []
+    for phrases in synonyms.expand(words):  # each word (or a synonym of it) in some field
         found = Q()
         for phrase in phrases:
             every = Q()
             for word in phrase:
                 every &= Q(title__icontains=word) | Q(description__icontains=word) | Q(shop__name__icontains=word)
             found |= every
-        condition &= found
-    return products.filter(condition).annotate(relevance=Value(0.0, output_field=FloatField()))
+        conditions.append(found)
+    products = _with_units(products, conditions, minimum)
+    if minimum is None:
+        return products.annotate(relevance=Value(0.0, output_field=FloatField()))
+    return products.annotate(relevance=ExpressionWrapper(F("units_found") * 1.0, output_field=FloatField()))
+
+
+def _with_units(products: QuerySet, conditions: list[Q], minimum: int | None) -> QuerySet:
+    """Products meeting every condition, or (`minimum`) at least that many of them, counted as `units_found`."""
+    if minimum is None:
+        return products.filter(reduce(and_, conditions))
+    found = sum((Case(When(condition, then=Value(1)), default=Value(0)) for condition in conditions), Value(0))
+    return products.filter(reduce(or_, conditions)).annotate(units_found=found).filter(units_found__gte=minimum)
 
 
 def _set_word_similarity(threshold: float) -> None:
@@ -161,19 +178,20 @@ def _shop_named(terms: PgSearchQuery) -> Func:
     )
 
 
-def _match_query(products: QuerySet, text: str, *, ranked: bool) -> QuerySet:
+def _match_query(products: QuerySet, text: str, *, ranked: bool, minimum: int | None = None) -> QuerySet:
     """PostgreSQL: (id, relevance, creation epoch, category id, shop id, lowest price) of every product matching
     the words, in one indexed query (run it with `_match_ids`: `%>` needs its threshold).
 
     Every word must be found, stemmed (full text in the title and description, or in the shop's name) or misspelt
     (trigram word similarity to the title); or the whole query matches the title and description, or the shop's
-    name, as full text (which also drops stop words such as "dan", and honours quotes and "-word"). Relevance: the
-    full text rank of the title and description plus the mean similarity."""
+    name, as full text (which also drops stop words such as "dan", and honours quotes and "-word"). With `minimum`,
+    at least that many words. Relevance: the full text rank of the title and description plus the mean
+    similarity (plus the number of words found, with `minimum`)."""
     words = _words(text)
     terms = PgSearchQuery(text, config=TEXT_CONFIG, search_type="websearch")
     document = RawSQL(DOCUMENT_SQL, [], output_field=SearchVectorField())  # noqa: S611 - a constant column name
     products = products.annotate(document=document)
-    every_word = Q()
+    conditions = []
     units = synonyms.expand(words)
     for phrases in units:
         found = Q()
@@ -182,14 +200,19 @@ def _match_query(products: QuerySet, text: str, *, ranked: bool) -> QuerySet:
             found |= Q(document=phrase_query) | Q(_shop_named(phrase_query))
         if len(phrases[0]) == 1:  # a word as typed may be misspelt
             found |= Q(TrigramWordSimilar(F("title"), phrases[0][0]))
-        every_word &= found
-    products = products.filter(Q(document=terms) | Q(_shop_named(terms)) | every_word)
+        conditions.append(found)
+    if minimum is None:
+        products = products.filter(Q(document=terms) | Q(_shop_named(terms)) | reduce(and_, conditions))
+    else:
+        products = _with_units(products, conditions, minimum)
     if ranked:
         similarities = [Coalesce(TrigramWordSimilarity(word, "title"), 0.0) for word in words]
         similarity = sum(similarities[1:], similarities[0]) / len(similarities)
         relevance = Coalesce(SearchRank(F("document"), terms), 0.0) + similarity
         if any(len(phrases) > 1 for phrases in units):  # found through a synonym: rank by the synonyms too
             relevance = relevance + Coalesce(SearchRank(F("document"), _any_phrase_of_each(units)), 0.0)
+        if minimum is not None:  # most words: those with more of them first
+            relevance = relevance + F("units_found")
     else:
         relevance = Value(0.0, output_field=FloatField())
     return (
@@ -209,10 +232,10 @@ def _any_phrase_of_each(units: list[list[tuple[str, ...]]]) -> PgSearchQuery:
     return reduce(and_, unit_queries)
 
 
-def _match_ids(products: QuerySet, text: str, *, ranked: bool) -> list[tuple]:
+def _match_ids(products: QuerySet, text: str, *, ranked: bool, minimum: int | None = None) -> list[tuple]:
     with transaction.atomic(savepoint=False):  # inside a request's transaction: no savepoint
         _set_word_similarity(TYPO_SIMILARITY)
-        return list(_match_query(products, text, ranked=ranked))
+        return list(_match_query(products, text, ranked=ranked, minimum=minimum))
 
 
 def _sorted(products: QuerySet, sort: str) -> QuerySet:
@@ -376,10 +399,19 @@ class DatabaseBackend:
         return list(dict.fromkeys(titles))[:limit]
 
     def search(self, query: SearchQuery) -> SearchResult:
+        """Products with every word; when none has them all, those with all words but one (`relaxed`)."""
+        result = self._search(query)
+        units = len(synonyms.expand(_words(query.text)))
+        if result.total or units < 2:
+            return result
+        most = self._search(query, minimum=units - 1)
+        return dataclasses.replace(most, relaxed=True, suggestions=result.suggestions) if most.total else result
+
+    def _search(self, query: SearchQuery, *, minimum: int | None = None) -> SearchResult:
         words = _words(query.text)
         if words and connection.vendor == "postgresql":
-            return self._search_indexed(query, words)
-        matched = _matched(_filtered(query), query.text)
+            return self._search_indexed(query, words, minimum)
+        matched = _matched(_filtered(query), query.text, minimum=minimum)
         groups = _facet_groups(matched)  # the total too: no separate count
         total = sum(group[3] for group in groups)
         page = list(
@@ -390,10 +422,10 @@ class DatabaseBackend:
         facets = _facets_of(groups) if total else {}
         return _result(query, words, page, total, facets)
 
-    def _search_indexed(self, query: SearchQuery, words: list[str]) -> SearchResult:
+    def _search_indexed(self, query: SearchQuery, words: list[str], minimum: int | None) -> SearchResult:
         """PostgreSQL with words: match once, then sort, page and count the facets of the matched rows."""
         sort = query.effective_sort
-        rows = _match_ids(_filtered(query), query.text, ranked=sort == "relevance")
+        rows = _match_ids(_filtered(query), query.text, ranked=sort == "relevance", minimum=minimum)
         _sort_rows(rows, sort)
         page_ids = [row[0] for row in rows[query.offset : query.offset + query.page_size]]
         texts = {pk: (title, description) for pk, title, description in _page_texts(page_ids)}

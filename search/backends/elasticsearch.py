@@ -26,6 +26,8 @@ Decisions:
   `EXCERPT_LENGTH` characters of the description, with "…" where it was cut. The text between the marks is
   unescaped and escaped again here, so the HTML is safe whatever the server sent. A field without a
   highlight gets the database backend's (`highlight`) on the stored text.
+- **Most words**: when no product has every word, the products with all but one are answered (`relaxed`),
+  as the database backend does.
 - **Spelling suggestion** ("did you mean", when nothing matched words): the title of the best product
   matching most words with up to two typos each, like the database backend's most similar title.
 - **As-you-type** (`suggest`), in one request: titles from the completion field (the title or its end
@@ -36,6 +38,7 @@ Decisions:
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from html import unescape
 
@@ -80,28 +83,28 @@ def _words(text: str) -> list[str]:
     return WORD.findall(text.lower())
 
 
-def _text_query(text: str) -> Q:
+def _text_query(text: str, minimum: int | None = None) -> Q:
+    """Every word (or, with `minimum`, at least that many words) exactly, with typos, or beginning a title word."""
     words = _words(text)
     if not words:
         return Q("match_all")
     phrase = " ".join(words)
-    exact = Q("multi_match", query=phrase, fields=TEXT_FIELDS, type="cross_fields", operator="and", boost=3)
-    typos = Q(
-        "bool",
-        must=[
-            Q(
-                "multi_match",
-                query=word,
-                fields=TEXT_FIELDS,
-                fuzziness="AUTO",
-                prefix_length=1,
-                operator="and",
-                zero_terms_query="all",  # a stop word alone must not fail the whole query
-            )
-            for word in words
-        ],
-    )
-    as_you_type = Q("match", title__prefix={"query": phrase, "operator": "and", "boost": 0.5})
+    how_many = {"operator": "and"} if minimum is None else {"operator": "or", "minimum_should_match": minimum}
+    exact = Q("multi_match", query=phrase, fields=TEXT_FIELDS, type="cross_fields", boost=3, **how_many)
+    each_word = [
+        Q(
+            "multi_match",
+            query=word,
+            fields=TEXT_FIELDS,
+            fuzziness="AUTO",
+            prefix_length=1,
+            operator="and",
+            zero_terms_query="all",  # a stop word alone must not fail the whole query
+        )
+        for word in words
+    ]
+    typos = Q("bool", must=each_word) if minimum is None else Q("bool", should=each_word, minimum_should_match=minimum)
+    as_you_type = Q("match", title__prefix={"query": phrase, "boost": 0.5, **how_many})
     return Q("bool", should=[exact, typos, as_you_type], minimum_should_match=1)
 
 
@@ -226,9 +229,18 @@ class ElasticsearchBackend:
     name = NAME
 
     def search(self, query: SearchQuery) -> SearchResult:
+        """Products with every word; when none has them all, those with all words but one (`relaxed`)."""
+        result = self._search(query)
+        words = _words(query.text)
+        if result.total or len(words) < 2:
+            return result
+        most = self._search(query, minimum=len(words) - 1)
+        return dataclasses.replace(most, relaxed=True, suggestions=result.suggestions) if most.total else result
+
+    def _search(self, query: SearchQuery, *, minimum: int | None = None) -> SearchResult:
         search = (
             _search()
-            .query(_text_query(query.text))
+            .query(_text_query(query.text, minimum))
             .filter(Q("bool", filter=_filters(query)))
             .sort(*SORTS[query.effective_sort], {"created_at": "desc"})
             .source(["title", "description"])

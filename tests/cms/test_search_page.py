@@ -132,3 +132,9 @@ def test_the_sorts_are_offered_in_the_pages_language(client, catalogue):
     for label in ("Best match", "Newest", "Best selling", "Highest rated"):
         assert label in english
     client.get("/cari/")  # leave Indonesian active for the next test
+
+
+def test_when_no_product_has_every_word_the_page_says_it_shows_those_with_most(client, catalogue):
+    html = client.get("/cari/", {"q": "kripik durian"}).content.decode()
+    assert "Tidak ada produk yang memuat semua kata “kripik durian”; ini memuat semua kecuali satu." in html
+    assert "Kripik Singkong Balado" in html or "Singkong Balado" in html

@@ -103,7 +103,15 @@ def test_every_word_must_match_in_some_field(catalogue):
     assert set(search(text="anyaman rotan").product_ids) == set(ids(catalogue["tas"], catalogue["keranjang"]))
     assert search(text="kripik rotan").product_ids == ids(catalogue["keranjang"])
     assert search(text="kopi bali").product_ids == ids(catalogue["kopi"])  # not every coffee
-    assert search(text="rotan durian").total == 0
+    assert not search(text="kripik rotan").relaxed
+
+
+def test_when_no_product_has_every_word_those_with_all_but_one_are_found(catalogue):
+    most = search(text="rotan durian")
+
+    assert most.relaxed
+    assert set(most.product_ids) == set(search(text="rotan").product_ids) != set()
+    assert search(text="durian salak").total == 0  # not even one word of two: nothing
 
 
 def test_typos_are_forgiven(catalogue):
@@ -346,10 +354,11 @@ def test_suggest_gives_each_title_once(catalogue):
 
 
 def test_did_you_mean_when_nothing_matches(catalogue):
-    # "durian" is sold nowhere, so nothing matches every word; the closest title is offered instead.
+    # "durian" is sold nowhere, so nothing matches every word; the closest title is offered, next to the
+    # products with all words but one.
     result = search(text="kopi bubuk durian")
 
-    assert (result.total, result.suggestions) == (0, ["Kopi Bubuk Kintamani"])
+    assert (result.total, result.relaxed, result.suggestions) == (1, True, ["Kopi Bubuk Kintamani"])
     assert search(text="zzzz qqqq").suggestions == []
     assert search(text="kopi").suggestions == []  # found: no suggestion
     assert search(category="tidak-ada").suggestions == []  # no words: nothing to correct
