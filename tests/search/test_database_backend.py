@@ -2,73 +2,22 @@
 highlights over a small catalogue, on SQLite and PostgreSQL; stemming, typos and spelling suggestions on
 PostgreSQL only (the `postgres` fixture: skipped on SQLite, a failure in CI when PostgreSQL is missing)."""
 
-import datetime
-
 import pytest
-from django.utils import timezone
 
 from search.backends.database import DatabaseBackend, highlight
 from search.query import SearchQuery
-from shops.models import Product
-from tests.factories.shops import (
-    ApprovedShopFactory,
-    CategoryFactory,
-    DistrictFactory,
-    ProductFactory,
-    ProductVariantFactory,
-    ShopFactory,
-)
+from tests.search.catalogue import ids, make_catalogue
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def catalogue():
-    """Seven public products in two categories (one a child), two districts, three shops; two hidden ones."""
-    food = CategoryFactory(name="Makanan", slug="makanan")
-    snacks = CategoryFactory(name="Kripik", slug="kripik", parent=food)
-    crafts = CategoryFactory(name="Kerajinan", slug="kerajinan")
-    kuta, ubud = DistrictFactory(code="51.03.01", name="Kuta"), DistrictFactory(code="51.04.05", name="Ubud")
-    now = timezone.now()
-    komang = ApprovedShopFactory(
-        name="Warung Bu Komang",
-        slug="bu-komang",
-        district=kuta,
-        halal_verified_at=now,
-        halal_expires_on=timezone.localdate() + datetime.timedelta(days=90),
-    )
-    made = ApprovedShopFactory(name="Dapur Made", slug="dapur-made", district=kuta)
-    ayu = ApprovedShopFactory(name="Anyaman Ayu", slug="anyaman-ayu", district=ubud)
-    made_at = iter(now - datetime.timedelta(hours=hours) for hours in range(20))
-
-    def product(title, shop, category, price, stock=10, description="Buatan rumahan."):
-        made_product = ProductFactory(
-            title=title, shop=shop, category=category, description=description, variant=None, created_at=next(made_at)
-        )
-        ProductVariantFactory(product=made_product, price=price, stock=stock)
-        return made_product
-
-    products = {
-        "balado": product("Kripik Singkong Balado", komang, snacks, 15_000, description="<p>Pedas manis.</p>"),
-        "pisang": product("Kripik Pisang Manis", komang, snacks, 18_000, stock=0),
-        "pia": product("Pia Susu Kacang Hijau", made, food, 30_000),
-        "kopi": product("Kopi Bubuk Kintamani", made, food, 60_000, description="<p>Kopi arabika Bali.</p>"),
-        "tas": product("Tas Anyaman Rotan", ayu, crafts, 275_000),
-        "topi": product("Topi Anyaman Pandan", ayu, crafts, 85_000),
-        "keranjang": product("Keranjang Rotan Kecil", ayu, crafts, 45_000, description="<p>Untuk kripik.</p>"),
-    }
-    hidden_shop = ShopFactory(name="Toko Draf", slug="toko-draf")
-    ProductFactory(title="Kripik Draf", shop=hidden_shop, category=snacks)
-    ProductFactory(title="Kripik Arsip", shop=komang, category=snacks, status=Product.Status.ARCHIVED)
-    return products
+    return make_catalogue()
 
 
 def search(**kwargs):
     return DatabaseBackend().search(SearchQuery(**kwargs))
-
-
-def ids(*products):
-    return [product.pk for product in products]
 
 
 def test_words_find_public_products_in_title_description_or_shop_name_and_nothing_hidden(catalogue):
