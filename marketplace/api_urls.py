@@ -11,6 +11,8 @@ urlpatterns = [
     path("me/", MeApi.as_view(), name="me"),
     path("", include("shops.api_urls")),
     path("", include("search.api_urls")),
+    path("", include("orders.api_urls")),
+    path("", include("payments.api_urls")),
 ]
 
 # Always last: every other URL under /api/v1/ answers a JSON 404. It only matches paths ending in a slash,

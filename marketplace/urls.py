@@ -31,6 +31,13 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("akun/", include("accounts.urls")),
     path("akun/", include("allauth.urls")),
+    path("keranjang/", include("orders.urls_cart")),
+    path("checkout/", include("orders.urls_checkout")),
+    path("pesanan/", include("orders.urls_my_orders")),
+    path("akun/alamat/", include("orders.urls_addresses")),
+    path("penjual/pesanan/", include("orders.urls_seller_orders")),
+    path("penjual/pengiriman/", include("orders.urls_shipping")),
+    path("pembayaran/", include("payments.urls")),
     path("penjual/", include("shops.urls")),
     path("", include("cms.catalogue.urls")),
     # Wagtail's catch-all comes last.

@@ -57,6 +57,11 @@ class Product(models.Model):
     moderation = models.CharField(_("moderation"), max_length=10, choices=Moderation.choices, default=Moderation.NONE)
     moderation_reason = models.TextField(_("moderation reason"), blank=True)
     weight_grams = models.PositiveIntegerField(_("weight (grams)"))
+    # Aggregates kept by `orders.services` with F() updates in the transaction that changes them: units sold
+    # in orders not cancelled, and the count and sum of review ratings (the average is their quotient).
+    sold_count = models.PositiveIntegerField(_("units sold"), default=0, editable=False)
+    rating_count = models.PositiveIntegerField(_("number of ratings"), default=0, editable=False)
+    rating_total = models.PositiveIntegerField(_("sum of ratings"), default=0, editable=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -100,6 +105,10 @@ class Product(models.Model):
         if shop.nib_verified_at and shop.nib:
             badges.append("nib")
         return badges
+
+    @property
+    def rating_average(self) -> float | None:
+        return round(self.rating_total / self.rating_count, 1) if self.rating_count else None
 
 
 class ProductVariant(models.Model):

@@ -103,6 +103,11 @@ class Shop(models.Model):
         blank=True,
         validators=[MaxValueValidator(MAX_COMMISSION_BASIS_POINTS)],
     )
+    # The shop accepts cash on delivery (the seller collects the money and marks the order paid).
+    accepts_cash_on_delivery = models.BooleanField(_("accepts cash on delivery"), default=False)
+    # Review aggregates kept by `orders.services` (see Product.rating_total).
+    rating_count = models.PositiveIntegerField(_("number of ratings"), default=0, editable=False)
+    rating_total = models.PositiveIntegerField(_("sum of ratings"), default=0, editable=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -134,6 +139,10 @@ class Shop(models.Model):
     @property
     def is_public(self) -> bool:
         return self.status == self.Status.APPROVED
+
+    @property
+    def rating_average(self) -> float | None:
+        return round(self.rating_total / self.rating_count, 1) if self.rating_count else None
 
     def is_closed_on(self, day) -> bool:
         """Vacation mode: closed up to and including `closed_until`."""

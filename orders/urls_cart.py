@@ -1,0 +1,5 @@
+"""Pages of the orders app: cart."""
+
+app_name = "orders_cart"
+
+urlpatterns = []

@@ -1,0 +1,5 @@
+"""Pages of the orders app: checkout."""
+
+app_name = "orders_checkout"
+
+urlpatterns = []

@@ -1,0 +1,5 @@
+"""Pages of the payments app (under /pembayaran/)."""
+
+app_name = "payments"
+
+urlpatterns = []
