@@ -13,8 +13,8 @@
   later edits or deletions of the product change nothing in the order.
 - **ShippingOption**: what a shop offers (flat rate, weight bands, local pickup, own delivery in named
   districts), each optionally free above an amount. Fees are computed by `orders.shipping`.
-- **Address**: a signed-in shopper's address book, in the Indonesian hierarchy (province › regency ›
-  district › village).
+- **Address**: a signed-in shopper's address book, in the Indonesian hierarchy (province > regency >
+  district > village).
 - **Review**: one per order line, after delivery; the seller may reply once.
 """
 
@@ -85,7 +85,7 @@ class CartLine(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.quantity} × {self.variant_id}"
+        return f"{self.quantity} x {self.variant_id}"
 
 
 # --- Addresses ----------------------------------------------------------------------------------------
@@ -334,7 +334,7 @@ class OrderLine(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.quantity} × {self.title}"
+        return f"{self.quantity} x {self.title}"
 
 
 class ShopOrderEvent(models.Model):
