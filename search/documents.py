@@ -14,8 +14,11 @@ Decisions:
 - **As-you-type**: `title.prefix` indexes edge n-grams of every word (2 to 20 characters); `suggest` is a
   completion field over the title and each word that begins it, weighted by recency.
 - **Numbers**: `price` is the lowest active variant's price (what a card shows first: sorts and price bands),
-  `prices` every active variant's (the price filter, like the catalogue's: some variant in range); `rating`
-  and `sold_count` are 0 until orders and reviews exist.
+  `prices` every active variant's (the price filter, like the catalogue's: some variant in range); `rating` is
+  the average of the product's reviews (`rating_total / rating_count`, unrounded; 0 without reviews, so unrated
+  products sort last), `rating_count` breaks ties between equal averages, `sold_count` is the units sold in
+  orders not cancelled. All three are kept on the product by the orders services, which send
+  `shops.signals.products_changed`, so the product is reindexed when they move.
 """
 
 from __future__ import annotations
@@ -54,7 +57,8 @@ class ProductDocument(Document):
     regency = Keyword()  # Kemendagri code of the shop's regency
     price = Long()  # the lowest active price: sorts and price bands
     prices = Long()  # every active variant's price: the price range finds a product with any variant in it
-    rating = Float()
+    rating = Float()  # the reviews' average, 0 without reviews
+    rating_count = Integer()
     sold_count = Integer()
     in_stock = Boolean()  # some active variant has stock
     closed_until = Date()  # the shop's vacation: last closed day (inclusive), absent when open
@@ -165,7 +169,17 @@ def documents_for(product_ids) -> tuple[list[dict], set[int]]:
         .filter(pk__in=product_ids)
         .prefetch_related(None)
         .order_by()
-        .values("pk", "title", "description", "category_id", "created_at", *(f"shop__{f}" for f in SHOP_FIELDS))
+        .values(
+            "pk",
+            "title",
+            "description",
+            "category_id",
+            "created_at",
+            "sold_count",
+            "rating_count",
+            "rating_total",
+            *(f"shop__{f}" for f in SHOP_FIELDS),
+        )
     )
     categories = _category_paths()
     variants: dict[int, list[tuple[int, int]]] = {}
@@ -193,8 +207,9 @@ def documents_for(product_ids) -> tuple[list[dict], set[int]]:
                 "regency": shop["regency_id"],
                 "price": prices[0] if prices else None,
                 "prices": prices,
-                "rating": 0.0,
-                "sold_count": 0,
+                "rating": row["rating_total"] / row["rating_count"] if row["rating_count"] else 0.0,
+                "rating_count": row["rating_count"],
+                "sold_count": row["sold_count"],
                 "in_stock": any(stock > 0 for _price, stock in variants.get(row["pk"], ())),
                 "closed_until": _date(shop["closed_until"]),
                 "badges": badges,

@@ -2,14 +2,15 @@
 
 A product, its variants (price, stock, active), its shop (name, district, status, vacation, legal data) and its
 category (name, slug, place in the tree) all go into the document. Saves and deletes through the ORM send
-these signals; code that writes these models in bulk (`QuerySet.update()`, `bulk_create`) calls
-`search.sync.mark_products_dirty()` itself or is followed by a rebuild (`shops.large_catalogue`).
+these signals; the shops services that update in bulk (stock, sold and rating aggregates) send
+`shops.signals.products_changed`, and `bulk_create` is followed by a rebuild (`shops.large_catalogue`).
 Nothing is marked while no search server is configured: the first `search_reindex` reads everything.
 """
 
 from django.db.models.signals import post_delete, post_save
 
 from shops.models import Category, Product, ProductVariant, Shop
+from shops.signals import products_changed
 
 from . import sync
 
@@ -30,6 +31,10 @@ def category_changed(instance, **kwargs) -> None:
     sync.mark_category_dirty(instance)
 
 
+def products_changed_in_bulk(product_ids, **kwargs) -> None:
+    sync.mark_products_dirty(product_ids)
+
+
 HANDLERS = {Product: product_changed, ProductVariant: variant_changed, Shop: shop_changed, Category: category_changed}
 
 
@@ -38,3 +43,4 @@ def connect() -> None:
         label = model._meta.label
         post_save.connect(handler, sender=model, dispatch_uid=f"search_saved_{label}")
         post_delete.connect(handler, sender=model, dispatch_uid=f"search_deleted_{label}")
+    products_changed.connect(products_changed_in_bulk, dispatch_uid="search_products_changed")

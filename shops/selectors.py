@@ -2,7 +2,8 @@
 
 import hashlib
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, ExpressionWrapper, F, FloatField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import NullIf
 from django.utils import timezone
 
 from accounts.models import User
@@ -273,7 +274,7 @@ def product_get_for_member(*, user, product_id: int) -> Product | None:
 
 # --- Storefront: catalogue pages (category, product, shop) ------------------------------------------------
 
-PRODUCT_SORTS = ("newest", "price_asc", "price_desc", "best_selling")
+PRODUCT_SORTS = ("newest", "price_asc", "price_desc", "best_selling", "rating")
 PRODUCT_BADGES = ("halal", "pirt", "nib")
 
 
@@ -349,7 +350,7 @@ def product_list_public_filtered(
     - `district_code`: the shop's district. `badges`: the shop has all of them (`badge_q`).
     - `in_stock`: some active variant has stock.
     - `sort`: "newest", "price_asc"/"price_desc" (by the cheapest active variant, the price a card shows
-      first), "best_selling".
+      first), "best_selling" and "rating" (`product_sort`).
 
     The shop's district is joined (cards show it); a page costs four queries with its count."""
     products = product_list_public()
@@ -381,9 +382,28 @@ def product_list_public_filtered(
             products = products.order_by("price_from", "-created_at", "-pk")
         else:
             products = products.order_by("-price_from", "-created_at", "-pk")
-    # "best_selling" (and anything unknown): there are no orders yet, so best selling falls back to the newest
-    # first, `product_list_public`'s order. The orders issue replaces this with the number sold.
+    elif sort in ("best_selling", "rating"):
+        products = product_sort(products, sort)
+    # "newest" (and anything unknown): `product_list_public`'s order.
     return products
+
+
+def product_sort(products: QuerySet[Product], sort: str) -> QuerySet[Product]:
+    """Order products by what shoppers bought and said, the newest first among equals (catalogue pages and the
+    database search backend; the Elasticsearch backend sorts its documents the same way):
+
+    - "best_selling": units sold in orders not cancelled (`sold_count`), most first.
+    - "rating": the reviews' average (`rating_total / rating_count`), highest first, products without reviews
+      last; equal averages by the number of reviews, most first.
+    """
+    if sort == "best_selling":
+        return products.order_by("-sold_count", "-created_at", "-pk")
+    if sort == "rating":
+        average = ExpressionWrapper(F("rating_total") * 1.0 / NullIf(F("rating_count"), 0), output_field=FloatField())
+        return products.annotate(rating_average_sort=average).order_by(
+            F("rating_average_sort").desc(nulls_last=True), "-rating_count", "-created_at", "-pk"
+        )
+    raise ValueError(f"Unknown sort {sort!r}")
 
 
 def product_get_public_for_page(*, slug: str) -> Product | None:

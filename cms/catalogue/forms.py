@@ -19,6 +19,7 @@ SORT_LABELS = {
     "price_asc": _("Price: low to high"),
     "price_desc": _("Price: high to low"),
     "best_selling": _("Best selling"),
+    "rating": _("Highest rated"),
 }
 SORT_CHOICES = [(sort, SORT_LABELS[sort]) for sort in PRODUCT_SORTS]
 BADGE_FIELDS = PRODUCT_BADGES  # one checkbox each, named like the badge

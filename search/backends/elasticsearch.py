@@ -67,7 +67,7 @@ SORTS = {
     "price_asc": [{"price": "asc"}],
     "price_desc": [{"price": "desc"}],
     "best_selling": [{"sold_count": "desc"}],
-    "rating": [{"rating": "desc"}],
+    "rating": [{"rating": "desc"}, {"rating_count": "desc"}],
 }
 
 

@@ -291,7 +291,7 @@ def test_in_stock_keeps_products_with_an_active_variant_in_stock(client):
     assert card_titles(client.get("/kategori/makanan/")) == ["Stok Hanya di Varian Nonaktif", "Habis", "Ada"]
 
 
-def test_sorts_by_newest_price_and_best_selling_falls_back_to_newest(client):
+def test_sorts_by_newest_price_and_units_sold(client):
     food = CategoryFactory(slug="makanan")
     make_product(category=food, title="Lama Murah", price=5_000, days_ago=3)
     cheap_variant = make_product(category=food, title="Baru Mahal Ada Varian Murah", price=90_000, days_ago=1)
@@ -303,7 +303,15 @@ def test_sorts_by_newest_price_and_best_selling_falls_back_to_newest(client):
     newest = ["Terbaru", "Baru Mahal Ada Varian Murah", "Tengah", "Lama Murah"]
     assert card_titles(client.get(url)) == newest
     assert card_titles(client.get(url, {"sort": "newest"})) == newest
-    assert card_titles(client.get(url, {"sort": "best_selling"})) == newest
+    assert card_titles(client.get(url, {"sort": "best_selling"})) == newest  # nothing sold yet: newest first
+    Product.objects.filter(title="Tengah").update(sold_count=7)
+    Product.objects.filter(title="Lama Murah").update(sold_count=3)
+    assert card_titles(client.get(url, {"sort": "best_selling"})) == [
+        "Tengah",
+        "Lama Murah",
+        "Terbaru",
+        "Baru Mahal Ada Varian Murah",
+    ]
     assert card_titles(client.get(url, {"sort": "price_asc"})) == [
         "Lama Murah",
         "Baru Mahal Ada Varian Murah",
