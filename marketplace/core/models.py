@@ -3,12 +3,15 @@ from datetime import datetime
 from email.mime.base import MIMEBase
 from email.utils import make_msgid
 
+from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.core.mail.utils import DNS_NAME
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .emails import email_key_choices
 
 # Attachments travel base64-encoded inside the row. Anything bigger than this (all attachments of one
 # message together) is refused when the message is queued: link to the file instead of attaching it.
@@ -155,3 +158,41 @@ def _serialize_attachments(attachments: list) -> list[dict]:
             f"{OUTGOING_EMAIL_MAX_ATTACHMENT_BYTES} bytes; link to the file instead."
         )
     return serialized
+
+
+class EmailTemplate(models.Model):
+    """An operator's wording of one registered mail in one language (`marketplace.core.emails`).
+
+    Without a row the mail uses its default templates (files, translated); with one, `render_email` uses
+    this subject and body (Django template syntax, plain text) and falls back to the default if they fail.
+    Deleting the row resets the mail to its default.
+    """
+
+    class Language(models.TextChoices):
+        INDONESIAN = "id", _("Indonesian")
+        ENGLISH = "en", _("English")
+
+    key = models.CharField(_("email"), max_length=60, choices=email_key_choices)
+    language = models.CharField(_("language"), max_length=10, choices=Language.choices, default=Language.INDONESIAN)
+    subject = models.CharField(_("subject"), max_length=255)
+    body = models.TextField(_("body"))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("updated by"),
+    )
+
+    class Meta:
+        ordering = ["key", "language"]
+        verbose_name = _("email template")
+        verbose_name_plural = _("email templates")
+        constraints = [
+            models.UniqueConstraint(fields=["key", "language"], name="core_emailtemplate_one_per_language"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_key_display()} ({self.language})"
