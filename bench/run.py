@@ -30,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -295,11 +296,23 @@ class Gunicorn:
 # --- wrk --------------------------------------------------------------------------------------------
 
 
-def run_wrk(wrk: str, port: int, path: str, args: argparse.Namespace) -> Measurement:
+def run_wrk(
+    wrk: str,
+    port: int,
+    path: str,
+    args: argparse.Namespace,
+    *,
+    script: Path = LUA_SCRIPT,
+    script_args: Sequence[str] = (),
+    warm_up: Callable[[], int] | None = None,
+) -> Measurement:
+    """Load `path` with wrk for `args.duration` seconds. `script` must print report.lua's BENCH_RESULT line;
+    `script_args` are passed to it after "--". `warm_up` (default: GET the path) is called once per worker,
+    twice, and returns a status: the last one is kept as `first_status`."""
     first_status = 0
     # Warm every worker (template and URL caches, lazy imports) before measuring; remember the status.
     for _ in range(2 * args.workers):
-        first_status, _ = http_get(port, path)
+        first_status = warm_up() if warm_up is not None else http_get(port, path)[0]
     command = [
         wrk,
         "--threads",
@@ -312,9 +325,11 @@ def run_wrk(wrk: str, port: int, path: str, args: argparse.Namespace) -> Measure
         "10s",
         "--latency",
         "--script",
-        str(LUA_SCRIPT),
+        str(script),
         f"http://{HOST}:{port}{path}",
     ]
+    if script_args:
+        command += ["--", *script_args]
     try:
         proc = subprocess.run(command, capture_output=True, text=True, timeout=args.duration + 30, check=False)
     except subprocess.TimeoutExpired as exc:
