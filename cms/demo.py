@@ -51,6 +51,7 @@ OPERATOR_PERMISSIONS = [
     ("wagtaildocs", "change_document"),
     ("wagtaildocs", "choose_document"),
     ("cms", "change_storefrontsettings"),
+    ("payments", "confirm_bank_transfer"),
 ]
 OPERATOR_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
 

@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("orders.api.urls_seller_orders")),
     path("", include("orders.api.urls_shipping")),
     path("", include("orders.api.urls_addresses")),
+    path("", include("orders.api.urls_reviews")),
 ]

@@ -1,5 +1,9 @@
-"""Pages of the orders app: checkout."""
+"""`/checkout/`: placing the cart as an order."""
+
+from django.urls import path
+
+from .views import checkout
 
 app_name = "orders_checkout"
 
-urlpatterns = []
+urlpatterns = [path("", checkout.checkout, name="checkout")]

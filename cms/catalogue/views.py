@@ -14,7 +14,10 @@ shopper's filters, call the selectors, and shape what the templates show. Decisi
   is on holiday, the product and shop pages name the reopening day and the product is not buyable.
 - **Canonical URL**: `SITE_URL` + the page's path, without filters or sort; with `?page=N` only from page 2.
 - **Anonymous visitors** get these pages from the page cache (`marketplace.core.pagecache`): any change to a
-  product, shop or category invalidates it (`cms.signals`).
+  product, shop or category invalidates it (`cms.signals`), and so does a review or a seller's reply
+  (`orders.services.reviews`).
+- **Reviews**: the product page shows the average and count kept on the product and the latest
+  `LATEST_REVIEWS` reviews with the sellers' replies; the shop page the shop's average.
 - **Member since** on a shop page is the shop's creation month: `reviewed_at` is rewritten by every
   suspension and reinstatement, so it would not say how long the seller has been here.
 """
@@ -35,6 +38,7 @@ from django.views.decorators.http import require_GET
 
 from marketplace.core.pagecache import cache_anonymous_page
 from marketplace.core.richtext import rich_text_to_plain
+from orders.selectors.reviews import review_list_for_product
 from search.forms import MAX_QUERY_LENGTH, SearchForm
 from search.service import products_for_result, search_products, suggest_products
 from shops import selectors
@@ -47,6 +51,7 @@ from .pictures import DETAIL_SIZES, picture
 TEMPLATES = "cms/catalogue"
 PAGE_SIZE = 24
 RELATED_PRODUCTS = 8
+LATEST_REVIEWS = 5
 LOW_STOCK = 5  # "only 3 left" from this many down
 META_DESCRIPTION_LENGTH = 155
 # Cards a phone shows before scrolling (two rows of two): their photos load at once, the others lazily.
@@ -210,6 +215,10 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "badges": product.badge_list,
         "whatsapp_url": _whatsapp_url(product),
         "related_products": product_cards(selectors.related_products(product=product, limit=RELATED_PRODUCTS)),
+        # One query, none for a product without reviews (the aggregates are on the product).
+        "product_reviews": list(review_list_for_product(product=product)[:LATEST_REVIEWS])
+        if product.rating_count
+        else [],
         "card_sizes": CARD_SIZES,
         "canonical_url": product_url,
         "meta_description": _meta_description(

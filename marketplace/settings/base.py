@@ -113,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "marketplace.core.context_processors.site",
+                "orders.context_processors.cart",
             ],
         },
     },
@@ -323,6 +324,10 @@ SPECTACULAR_SETTINGS = {
         "ProductStatusEnum": "shops.models.Product.Status",
         "ProductModerationEnum": "shops.models.Product.Moderation",
         "ProductImportStatusEnum": "shops.models.ProductImport.Status",
+        "ShippingKindEnum": "orders.models.ShippingOption.Kind",
+        "ShopOrderStatusEnum": "orders.models.ShopOrder.Status",
+        "PaymentMethodEnum": "orders.models.PaymentMethod",
+        "PaymentStatusEnum": "payments.models.Payment.Status",
     },
 }
 
@@ -371,12 +376,42 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/5"),
         "options": {"expires": 290},
     },
+    "expire-unpaid-orders": {
+        "task": "orders.tasks.expire_unpaid_orders",
+        "schedule": crontab(),  # every minute: stock comes back soon after the deadline
+        "options": {"expires": 55},
+    },
+    "remind-unpaid-orders": {
+        "task": "orders.tasks.remind_unpaid_orders",
+        "schedule": crontab(minute="*/10"),
+        "options": {"expires": 590},
+    },
+    "complete-shipped-orders": {
+        "task": "orders.tasks.complete_shipped_orders",
+        "schedule": crontab(minute=23),  # hourly
+        "options": {"expires": 3500},
+    },
     "sweep-search-index": {
         "task": "search.tasks.sweep_search_index",
         "schedule": crontab(),  # every minute: products still marked dirty after the on-commit task
         "options": {"expires": 55},
     },
 }
+
+# --- Orders and payments ----------------------------------------------------------------------------
+
+# The platform's bank accounts shoppers transfer to (JSON list of {"bank", "number", "holder"}); empty hides
+# bank transfer at checkout.
+BANK_TRANSFER_ACCOUNTS = env.json(
+    "BANK_TRANSFER_ACCOUNTS",
+    default=[{"bank": "BPD Bali", "number": "0123456789", "holder": "PT Pasar UMKM Digital"}],
+)
+# An order not paid within this many hours is cancelled and its stock released.
+ORDER_PAYMENT_WINDOW_HOURS = env.int("ORDER_PAYMENT_WINDOW_HOURS", default=24)
+# The shopper is reminded this many hours before an unpaid order expires.
+ORDER_PAYMENT_REMINDER_HOURS = env.int("ORDER_PAYMENT_REMINDER_HOURS", default=6)
+# A shipped order the shopper neither confirmed nor reported a problem with completes after this many days.
+ORDER_AUTO_COMPLETE_DAYS = env.int("ORDER_AUTO_COMPLETE_DAYS", default=7)
 
 # --- Search -----------------------------------------------------------------------------------------
 

@@ -429,6 +429,22 @@ def shop_set_product_review(*, shop: Shop, operator: User, required: bool) -> Sh
     return shop
 
 
+@transaction.atomic
+def shop_set_cash_on_delivery(*, shop: Shop, user: User, accepts: bool) -> Shop:
+    """Opt the shop in to (or out of) cash on delivery: shoppers may then pay the courier or the seller.
+
+    Owner or staff of the shop (PermissionDenied for anyone else). Any shop status. Locks the shop row; setting
+    the value it already has changes nothing. Orders already placed keep their payment method.
+    """
+    if shop_member_role(user=user, shop=shop) is None:
+        raise PermissionDenied(_("Only members of the shop can change how it is paid."))
+    shop = shop_qs_select_for_update().get(pk=shop.pk)
+    if shop.accepts_cash_on_delivery != bool(accepts):
+        shop.accepts_cash_on_delivery = bool(accepts)
+        shop.save(update_fields=["accepts_cash_on_delivery", "updated_at"])
+    return shop
+
+
 # --- Members ----------------------------------------------------------------------------------------------
 
 

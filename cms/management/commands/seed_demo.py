@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
 from cms import demo
+from orders.demo import seed_orders
 from shops.demo import seed_categories
 from shops.demo_catalogue import seed_shops_and_products
 from shops.regions import load_regions
@@ -41,6 +42,12 @@ class Command(BaseCommand):
                 operator=User.objects.get(email=emails["operator"]), seller=User.objects.get(email=emails["seller"])
             )
             self.stdout.write(f"Shops and products: {result.summary()}")
+            placed = seed_orders(
+                shopper=User.objects.get(email=emails["shopper"]),
+                seller=User.objects.get(email=emails["seller"]),
+                operator=User.objects.get(email=emails["operator"]),
+            )
+            self.stdout.write(f"Orders: {placed} placed")
         demo.seed_storefront_pages()  # after the catalogue: the home page features its products and shops
         url = url.rstrip("/")
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))

@@ -1,0 +1,1 @@
+"""Reads of the orders app (STYLE: selectors read). One module per concern."""

@@ -1,0 +1,1 @@
+"""Pages of the orders app. One module per concern."""
