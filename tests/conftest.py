@@ -7,12 +7,15 @@ is missing, so `make test` passes anywhere. With REQUIRE_SERVICES=1 (CI) every s
 import dataclasses
 import os
 import shutil
+import socket
 import uuid
 
 import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+
+from marketplace.celery import app
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 
@@ -166,3 +169,27 @@ def pytest_collection_modifyitems(config, items):
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = [item for item in items if not item.get_closest_marker("elasticsearch_only")]
+
+
+@pytest.fixture
+def closed_port() -> int:
+    """A local TCP port nothing listens on: connecting to it is refused at once."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def forget_broker_connections() -> None:
+    # Celery keeps one producer pool per app, made for the broker URL in force at its first use.
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def unreachable_broker(settings, closed_port):
+    """Celery publishes to a broker on a closed local port (eager off): the broker is down."""
+    settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{closed_port}/0"
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    forget_broker_connections()
+    yield settings.CELERY_BROKER_URL
+    forget_broker_connections()

@@ -5,16 +5,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from marketplace.celery import app
-
-
-@pytest.fixture
-def closed_port() -> int:
-    """A local TCP port nothing listens on: connecting to it is refused at once."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
 
 @pytest.fixture
 def hanging_port():
@@ -69,19 +59,3 @@ def fake_elasticsearch():
     fake.server.shutdown()
     fake.server.server_close()
     thread.join(timeout=5)
-
-
-def forget_broker_connections() -> None:
-    # Celery keeps one producer pool per app, made for the broker URL in force at its first use.
-    app._pool = None
-    app.amqp._producer_pool = None
-
-
-@pytest.fixture
-def unreachable_broker(settings, closed_port):
-    """Celery publishes to a broker on a closed local port (eager off): the broker is down."""
-    settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{closed_port}/0"
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    forget_broker_connections()
-    yield settings.CELERY_BROKER_URL
-    forget_broker_connections()
