@@ -225,10 +225,21 @@ def cart_add_line_for_request(request, *, variant_id: int, quantity: int) -> Car
     try:
         with transaction.atomic():
             cart = cart_get_for_request(request, create=True)
-            return cart_add_line(cart=cart, variant_id=variant_id, quantity=quantity)
+            return _add_to_new_cart(cart=cart, variant_id=variant_id, quantity=quantity)
     except (ValidationError, StateConflictError):
         request.session.pop(SESSION_KEY, None)
         raise
+
+
+def _add_to_new_cart(*, cart: Cart, variant_id: int, quantity: int) -> CartLine:
+    """`cart_add_line` for a cart made in the caller's transaction: nobody else can see it yet and it has no
+    lines, so there is nothing to lock or look up (a new visitor's first add is the most frequent one)."""
+    _check_quantity(quantity)
+    variant = _buyable_variant(variant_id)
+    _check_stock(variant, total=quantity, in_cart=0)
+    line = CartLine.objects.create(cart=cart, variant=variant, quantity=quantity, price_when_added=variant.price)
+    line.cart, line.variant = cart, variant
+    return line
 
 
 def cart_update_line(*, cart: Cart, line_id: int, quantity: int) -> CartLine:
