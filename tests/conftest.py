@@ -14,6 +14,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.utils import translation
 
 from marketplace.celery import app
 
@@ -32,6 +33,15 @@ def pytest_runtest_makereport(item, call):
 
 def skip_without(service: str, reason: str) -> None:
     pytest.skip(f"{service} not available: {reason}")
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's default language: a request under /en/ (or with Accept-Language) activates
+    another language for the whole thread, which would otherwise leak into the next test."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -5,23 +5,24 @@ does not create it: it grants the permission when the group exists (an existing 
 database gets the permission from the seeder's `OPERATOR_PERMISSIONS`.
 """
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 OPERATOR_GROUP = "Operator"  # accounts.selectors.OPERATOR_GROUP, frozen here as migrations must be
 
 
 def grant(apps, schema_editor):
-    # Permissions are normally created after all migrations ran (post_migrate); make sure this one exists now.
-    payments_config = apps.get_app_config("payments")
-    payments_config.models_module = True
-    create_permissions(payments_config, apps=apps, verbosity=0)
-    payments_config.models_module = None
-
     Group = apps.get_model("auth", "Group")
+    groups = list(Group.objects.filter(name=OPERATOR_GROUP))
+    if not groups:
+        return
+    # Permissions are normally created after all migrations ran (post_migrate); make this one exist now.
+    ContentType = apps.get_model("contenttypes", "ContentType")
     Permission = apps.get_model("auth", "Permission")
-    permission = Permission.objects.get(content_type__app_label="payments", codename="confirm_bank_transfer")
-    for group in Group.objects.filter(name=OPERATOR_GROUP):
+    content_type, _ = ContentType.objects.get_or_create(app_label="payments", model="payment")
+    permission, _ = Permission.objects.get_or_create(
+        content_type=content_type, codename="confirm_bank_transfer", defaults={"name": "Can confirm bank transfers"}
+    )
+    for group in groups:
         group.permissions.add(permission)
 
 

@@ -15,6 +15,7 @@ from orders import locks
 from orders.errors import CartError, OutOfStockError
 from orders.models import Cart, CartLine
 from orders.selectors.cart import cart_count_for_request, cart_summary
+from orders.services import cart as cart_services
 from orders.services.cart import (
     SESSION_KEY,
     cart_add_line,
@@ -407,11 +408,36 @@ def race_two_adds(cart, variant) -> list[str]:
     return sorted(outcomes)
 
 
+class LinesReadTogether:
+    """Stands in for `CartLine` in the cart services: both adds look for the variant's line, then wait for each
+    other, so both find none before either writes (the interleaving the cart lock prevents), every time."""
+
+    def __init__(self):
+        self.both_looked = threading.Barrier(2, timeout=5)
+
+    @property
+    def objects(self):
+        return self
+
+    def filter(self, **lookup):
+        self.lookup = lookup
+        return self
+
+    def first(self):
+        line = CartLine.objects.filter(**self.lookup).first()
+        self.both_looked.wait()
+        return line
+
+    def create(self, **fields):
+        return CartLine.objects.create(**fields)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_without_the_lock_two_adds_of_one_variant_would_collide(postgres, monkeypatch):
     cart = CartFactory()
     chips = variant(stock=10)
-    monkeypatch.setattr(locks, "cart_qs_select_for_update", lambda: SlowRead(Cart.objects.filter(pk=cart.pk)))
+    monkeypatch.setattr(locks, "cart_qs_select_for_update", lambda: Cart.objects.filter(pk=cart.pk))
+    monkeypatch.setattr(cart_services, "CartLine", LinesReadTogether())
 
     assert race_two_adds(cart, chips) == ["added", "collided"]
 
