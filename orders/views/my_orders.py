@@ -29,6 +29,7 @@ from ..errors import OrderStateError
 from ..models import Order, PaymentMethod, ShopOrder
 from ..selectors.orders import order_get_for_buyer, order_get_for_guest, order_list_for_buyer
 from ..services import fulfilment
+from ..services.reviews import REVIEWABLE
 from ..timeline import shopper_actions, whatsapp_url
 
 PAGE_SIZE = 20
@@ -92,6 +93,8 @@ def _render_detail(
         and awaiting
     )
     query = f"?{urlencode({'t': token})}" if token else ""
+    # Reviews are written from the buyer's account (not through a guest link), once a parcel has arrived.
+    can_review = bool(order.buyer_id) and not token and any(so.status in REVIEWABLE for so in order.shop_orders.all())
     shop_orders = [
         {
             "shop_order": shop_order,
@@ -112,6 +115,7 @@ def _render_detail(
         "token": token,
         "detail_url": _detail_url(order, token),
         "conflict": conflict,
+        "can_review": can_review,
     }
     return TemplateResponse(request, f"{TEMPLATES}/detail.html", context, status=status)
 
