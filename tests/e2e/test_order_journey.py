@@ -148,10 +148,12 @@ def check_out(page, base_url: str, data: dict, *, payment: str) -> str:
     for shop, fee in ((shop_a, 10_000), (shop_b, 12_000)):
         section = main.locator(f"[data-checkout-shop='{shop.pk}']")
         section.get_by_label(f"JNE Reguler — {rupiah(fee)}").check()
+    # The page adds the chosen fees up at once (96.000 + 10.000 + 12.000)...
+    expect(main.locator("[data-checkout-total]")).to_have_text(rupiah(118_000))
     main.locator(f"[data-checkout-shop='{shop_b.pk}']").get_by_label(
         field_label("Catatan untuk penjual (opsional)")
     ).fill("Tolong digiling kasar.")
-    # The fees of the chosen options, recomputed by the server for this address.
+    # ...and the server computes them again for this address.
     main.get_by_role("button", name="Hitung ongkir untuk alamat ini").first.click()
     expect(main.locator("[data-checkout-total]")).to_have_text(rupiah(118_000))
     expect(main.get_by_label(field_label("Desa"))).to_have_value("51.03.06.2005")
