@@ -247,8 +247,22 @@ def product_jsonld_data(product) -> dict:
             "category": product.category.name if product.category_id else "",
             "brand": {"@type": "Brand", "name": shop.name},
             "offers": offers,
+            "aggregateRating": _aggregate_rating(product),
         }
     )
+
+
+def _aggregate_rating(item) -> dict | None:
+    """schema.org AggregateRating from the review aggregates kept on products and shops; None without reviews."""
+    if not item.rating_count:
+        return None
+    return {
+        "@type": "AggregateRating",
+        "ratingValue": item.rating_average,
+        "reviewCount": item.rating_count,
+        "bestRating": 5,
+        "worstRating": 1,
+    }
 
 
 def shop_jsonld_data(shop) -> dict:
@@ -276,6 +290,7 @@ def shop_jsonld_data(shop) -> dict:
             "logo": logo,
             "telephone": shop.whatsapp.as_e164 if shop.whatsapp else "",
             "address": address,
+            "aggregateRating": _aggregate_rating(shop),
         }
     )
 

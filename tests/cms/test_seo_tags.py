@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 
 from cms.demo import seed_home_page
 from shops import selectors
+from shops.models import Product, Shop
 from tests.factories.shops import (
     ApprovedShopFactory,
     CategoryFactory,
@@ -200,6 +201,23 @@ def test_product_jsonld_with_variants_of_different_prices_is_an_aggregate_offer(
         "url": f"{SITE}/produk/kopi-kintamani/",
         "seller": {"@type": "Organization", "name": "Warung Bu Made", "url": f"{SITE}/toko/warung-bu-made/"},
     }
+
+
+def test_product_and_shop_jsonld_carry_their_review_rating_only_once_reviewed(shop):
+    ProductFactory(shop=shop, slug="kopi-kintamani")
+
+    def product_data():
+        return jsonld(render("{% product_jsonld product %}", product=public_product("kopi-kintamani")))
+
+    assert "aggregateRating" not in product_data()
+
+    Product.objects.filter(slug="kopi-kintamani").update(rating_count=2, rating_total=9)
+    Shop.objects.filter(pk=shop.pk).update(rating_count=3, rating_total=13)
+
+    rating = {"@type": "AggregateRating", "ratingValue": 4.5, "reviewCount": 2, "bestRating": 5, "worstRating": 1}
+    assert product_data()["aggregateRating"] == rating
+    shop_data = jsonld(render("{% shop_jsonld shop %}", shop=selectors.shop_get_public(slug=shop.slug)))
+    assert shop_data["aggregateRating"] == {**rating, "ratingValue": 4.3, "reviewCount": 3}
 
 
 def test_product_jsonld_is_out_of_stock_without_stock_or_while_the_shop_is_on_holiday(shop):
