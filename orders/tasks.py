@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Order, ShopOrder
+from .models import Cart, Order, ShopOrder
 from .services import fulfilment, notifications
 
 logger = logging.getLogger(__name__)
@@ -66,3 +66,18 @@ def complete_shipped_orders() -> int:
         if fulfilment.shop_order_auto_complete(shop_order=shop_order, shipped_before=shipped_before):
             completed += 1
     return completed
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def delete_abandoned_carts() -> int:
+    """Delete anonymous carts nobody touched for longer than a session lives (`SESSION_COOKIE_AGE`): no session
+    can name them any more. Signed-in users' carts stay. Daily; idempotent. Returns how many went."""
+    cutoff = timezone.now() - timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    deleted = 0
+    while True:
+        ids = list(Cart.objects.filter(user__isnull=True, updated_at__lt=cutoff).values_list("pk", flat=True)[:1000])
+        if not ids:
+            return deleted
+        # The lines go with their cart (CASCADE); a cart touched meanwhile is kept by the second condition.
+        _total, per_model = Cart.objects.filter(pk__in=ids, updated_at__lt=cutoff).delete()
+        deleted += per_model.get(Cart._meta.label, 0)

@@ -386,6 +386,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/10"),
         "options": {"expires": 590},
     },
+    "delete-abandoned-carts": {
+        "task": "orders.tasks.delete_abandoned_carts",
+        "schedule": crontab(hour=3, minute=37),  # after the expired sessions are cleared
+        "options": {"expires": 6 * 3600},
+    },
     "complete-shipped-orders": {
         "task": "orders.tasks.complete_shipped_orders",
         "schedule": crontab(minute=23),  # hourly

@@ -18,7 +18,7 @@ from shops.models import Product, ProductVariant
 from tests.factories.accounts import VerifiedUserFactory
 from tests.factories.shops import ShopMemberFactory
 
-from .builders import two_shop_order
+from .builders import shop_with_shipping, two_shop_order, variant_of
 
 pytestmark = pytest.mark.django_db
 Status = ShopOrder.Status
@@ -251,3 +251,20 @@ def test_shoppers_are_reminded_once_before_expiry(settings, mailoutbox):
     assert tasks.remind_unpaid_orders() == 1
     assert tasks.remind_unpaid_orders() == 0
     assert [message.to for message in mailoutbox] == [[placed.order.email]]
+
+
+def test_abandoned_anonymous_carts_are_deleted_but_users_carts_and_recent_ones_stay(settings):
+    from orders.models import Cart, CartLine
+
+    settings.SESSION_COOKIE_AGE = 14 * 24 * 3600
+    old = timezone.now() - timedelta(days=15)
+    abandoned = Cart.objects.create()
+    CartLine.objects.create(cart=abandoned, variant=variant_of(shop_with_shipping()[0]), quantity=1, price_when_added=1)
+    recent = Cart.objects.create()
+    users = Cart.objects.create(user=VerifiedUserFactory())
+    Cart.objects.filter(pk__in=[abandoned.pk, users.pk]).update(updated_at=old)
+
+    assert tasks.delete_abandoned_carts() == 1
+    assert tasks.delete_abandoned_carts() == 0
+    assert set(Cart.objects.values_list("pk", flat=True)) == {recent.pk, users.pk}
+    assert not CartLine.objects.filter(cart_id=abandoned.pk).exists()
