@@ -25,6 +25,7 @@ Decisions (issue 6, "Cart"):
   the one-line-per-variant constraint. A merge locks both carts in primary key order.
 """
 
+import datetime
 import uuid
 
 from django.core.exceptions import ValidationError
@@ -165,6 +166,16 @@ def _check_stock(variant: ProductVariant, *, total: int, in_cart: int) -> None:
         raise OutOfStockError(message, variant_ids=(variant.pk,))
 
 
+# `Cart.updated_at` only tells abandoned carts (untouched for weeks) from live ones: an hour's precision is
+# plenty, and an active shopper's adds skip the write.
+TOUCH_INTERVAL = datetime.timedelta(hours=1)
+
+
+def _touch(cart: Cart) -> None:
+    if cart.updated_at is None or cart.updated_at < timezone.now() - TOUCH_INTERVAL:
+        cart.save(update_fields=["updated_at"])
+
+
 def _lock(cart: Cart) -> Cart:
     locked = locks.cart_qs_select_for_update().filter(pk=cart.pk).first()
     if locked is None:  # merged into the user's cart (and deleted) by a login meanwhile
@@ -211,7 +222,7 @@ def cart_add_line(*, cart: Cart, variant_id: int, quantity: int) -> CartLine:
         else:
             line.quantity, line.price_when_added = total, variant.price
             line.save(update_fields=["quantity", "price_when_added"])
-        cart.save(update_fields=["updated_at"])
+        _touch(cart)
     line.cart, line.variant = cart, variant
     return line
 
@@ -261,7 +272,7 @@ def cart_update_line(*, cart: Cart, line_id: int, quantity: int) -> CartLine:
         if quantity != line.quantity:
             line.quantity = quantity
             line.save(update_fields=["quantity"])
-            cart.save(update_fields=["updated_at"])
+            _touch(cart)
     return line
 
 
@@ -272,7 +283,7 @@ def cart_remove_line(*, cart: Cart, line_id: int) -> None:
         cart = _lock(cart)
         line = _line_in_cart(cart, line_id)
         line.delete()
-        cart.save(update_fields=["updated_at"])
+        _touch(cart)
 
 
 def cart_remove_variants(*, cart: Cart, variant_ids) -> int:

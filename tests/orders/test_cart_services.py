@@ -451,3 +451,17 @@ def test_with_the_lock_two_adds_of_one_variant_sum_up(postgres, monkeypatch):
 
     assert race_two_adds(cart, chips) == ["added", "added"]
     assert lines_of(cart) == [(chips.pk, 2, 15_000)]
+
+
+def test_adding_marks_the_cart_alive_at_most_once_an_hour():
+    cart = CartFactory()
+    chips, nuts = variant(stock=10), variant(stock=10)
+    two_hours_ago = timezone.now() - datetime.timedelta(hours=2)
+    Cart.objects.filter(pk=cart.pk).update(updated_at=two_hours_ago)
+
+    cart_add_line(cart=cart, variant_id=chips.pk, quantity=1)
+    touched = Cart.objects.get(pk=cart.pk).updated_at
+    assert touched > two_hours_ago
+
+    cart_add_line(cart=cart, variant_id=nuts.pk, quantity=1)
+    assert Cart.objects.get(pk=cart.pk).updated_at == touched
