@@ -92,6 +92,15 @@ def cart_get_for_request(request, *, create: bool = False) -> Cart | None:
     return cart
 
 
+def _cart_lookup(request) -> dict | None:
+    """The filter that finds the request's cart (as `cart_get_for_request` does), or None when it has none."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return {"user": user}
+    token = session_cart_token(request)
+    return {"token": token, "user__isnull": True} if token else None
+
+
 # --- Checks -----------------------------------------------------------------------------------------------------
 
 
@@ -205,24 +214,28 @@ def cart_add_line(*, cart: Cart, variant_id: int, quantity: int) -> CartLine:
     (`OutOfStockError`, 409). Locks the cart row for the transaction."""
     _check_quantity(quantity)
     with transaction.atomic():
-        cart = _lock(cart)
-        variant = _buyable_variant(variant_id)
-        line = CartLine.objects.filter(cart=cart, variant=variant).first()
-        in_cart = line.quantity if line else 0
-        total = in_cart + quantity
-        if total > MAX_LINE_QUANTITY:
-            raise _quantity_error(
-                _("You can buy at most %(max)d of one item in one order; your cart already holds %(in_cart)d.")
-                % {"max": MAX_LINE_QUANTITY, "in_cart": in_cart},
-                "max_value",
-            )
-        _check_stock(variant, total=total, in_cart=in_cart)
-        if line is None:
-            line = CartLine.objects.create(cart=cart, variant=variant, quantity=total, price_when_added=variant.price)
-        else:
-            line.quantity, line.price_when_added = total, variant.price
-            line.save(update_fields=["quantity", "price_when_added"])
-        _touch(cart)
+        return _add_to_locked_cart(cart=_lock(cart), variant_id=variant_id, quantity=quantity)
+
+
+def _add_to_locked_cart(*, cart: Cart, variant_id: int, quantity: int) -> CartLine:
+    """The body of `cart_add_line`, inside the caller's transaction, with the cart row locked."""
+    variant = _buyable_variant(variant_id)
+    line = CartLine.objects.filter(cart=cart, variant=variant).first()
+    in_cart = line.quantity if line else 0
+    total = in_cart + quantity
+    if total > MAX_LINE_QUANTITY:
+        raise _quantity_error(
+            _("You can buy at most %(max)d of one item in one order; your cart already holds %(in_cart)d.")
+            % {"max": MAX_LINE_QUANTITY, "in_cart": in_cart},
+            "max_value",
+        )
+    _check_stock(variant, total=total, in_cart=in_cart)
+    if line is None:
+        line = CartLine.objects.create(cart=cart, variant=variant, quantity=total, price_when_added=variant.price)
+    else:
+        line.quantity, line.price_when_added = total, variant.price
+        line.save(update_fields=["quantity", "price_when_added"])
+    _touch(cart)
     line.cart, line.variant = cart, variant
     return line
 
@@ -230,9 +243,15 @@ def cart_add_line(*, cart: Cart, variant_id: int, quantity: int) -> CartLine:
 def cart_add_line_for_request(request, *, variant_id: int, quantity: int) -> CartLine:
     """`cart_add_line` on the cart of whoever sends `request`, making the cart only when the line is added: a
     refused first add leaves no empty cart behind (and no token in the session). Raises as `cart_add_line`."""
-    existing = cart_get_for_request(request)
-    if existing is not None:
-        return cart_add_line(cart=existing, variant_id=variant_id, quantity=quantity)
+    _check_quantity(quantity)
+    lookup = _cart_lookup(request)
+    if lookup is not None:
+        # Found and locked in one query (the cart of a returning visitor, the most frequent add after the first).
+        with transaction.atomic():
+            cart = locks.cart_qs_select_for_update().filter(**lookup).first()
+            if cart is not None:
+                _remember(request, cart)
+                return _add_to_locked_cart(cart=cart, variant_id=variant_id, quantity=quantity)
     try:
         with transaction.atomic():
             cart = cart_get_for_request(request, create=True)
