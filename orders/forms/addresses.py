@@ -4,7 +4,7 @@
 flag. The region selects are the ones of the seller's shop address (`shops.forms.RegionChoiceField`): they
 accept any existing code, and `load_region_options()` fills each select with the children of the level chosen
 above. Without JavaScript a "show the choices" button reloads the page with the next level's options; with
-it, `orders/addresses/_region_script.html` fills them in place from `/api/v1/regions/`.
+it, `includes/region_selects_script.html` fills them in place from `/api/v1/regions/`.
 """
 
 from itertools import pairwise
