@@ -36,26 +36,8 @@ from ..models import Cart, CartLine, Order, OrderLine, ShippingOption, ShopOrder
 from ..selectors.shipping import shipping_options_for_shops
 from ..shipping import ShippingUnavailable, shipping_fee
 from . import notifications
+from .addresses import ADDRESS_FIELDS, REQUIRED_FIELDS
 
-ADDRESS_FIELDS = (
-    "recipient_name",
-    "phone",
-    "province",
-    "regency",
-    "district",
-    "village",
-    "street_address",
-    "postal_code",
-)
-REQUIRED_ADDRESS_FIELDS = (
-    "recipient_name",
-    "phone",
-    "province",
-    "regency",
-    "district",
-    "street_address",
-    "postal_code",
-)
 MAX_NOTE_LENGTH = 500
 MAX_IDEMPOTENCY_KEY_LENGTH = 100
 # Crockford's base32 without look-alikes (no I, L, O, U): easy to read out over the phone.
@@ -417,7 +399,7 @@ def _validate_contact(*, email: str, address: dict, notes: dict[int, str]) -> No
         validate_email((email or "").strip())
     except ValidationError:
         errors["email"] = _("Enter a valid email address.")
-    missing = [name for name in REQUIRED_ADDRESS_FIELDS if not address.get(name)]
+    missing = [name for name in REQUIRED_FIELDS if not address.get(name)]
     if missing:
         errors["address"] = _("The address is missing: %(parts)s.") % {
             "parts": ", ".join(str(Order._meta.get_field(name).verbose_name) for name in missing)

@@ -123,13 +123,7 @@ def shop_order_confirm_received(*, shop_order: ShopOrder, user) -> ShopOrder:
         shop_order = _lock(shop_order)
         _require_shopper(shop_order, user)
         _require_status(shop_order, (Status.SHIPPED, Status.DELIVERED))
-        now = timezone.now()
-        fields = ["completed_at"]
-        if shop_order.delivered_at is None:
-            shop_order.delivered_at = now
-            fields.append("delivered_at")
-        shop_order.completed_at = now
-        _move(shop_order, Status.COMPLETED, kind="received", actor=Actor.SHOPPER, user=user, fields=fields)
+        _complete(shop_order, kind="received", actor=Actor.SHOPPER, user=user)
     return shop_order
 
 
@@ -234,13 +228,7 @@ def shop_order_auto_complete(*, shop_order: ShopOrder, shipped_before) -> bool:
             or shop_order.shipped_at > shipped_before
         ):
             return False
-        now = timezone.now()
-        fields = ["completed_at"]
-        if shop_order.delivered_at is None:
-            shop_order.delivered_at = now
-            fields.append("delivered_at")
-        shop_order.completed_at = now
-        _move(shop_order, Status.COMPLETED, kind="auto_completed", actor=Actor.SYSTEM, user=None, fields=fields)
+        _complete(shop_order, kind="auto_completed", actor=Actor.SYSTEM, user=None)
     return True
 
 
@@ -302,6 +290,17 @@ def _move(shop_order: ShopOrder, status: str, *, kind: str, actor: str, user, no
     shop_order.status = status
     shop_order.save(update_fields=["status", "updated_at", *fields])
     _event(shop_order, kind=kind, actor=actor, user=user, note=note)
+
+
+def _complete(shop_order: ShopOrder, *, kind: str, actor: str, user) -> None:
+    """Completed now; a parcel nobody marked delivered counts as delivered at the same moment."""
+    now = timezone.now()
+    fields = ["completed_at"]
+    if shop_order.delivered_at is None:
+        shop_order.delivered_at = now
+        fields.append("delivered_at")
+    shop_order.completed_at = now
+    _move(shop_order, Status.COMPLETED, kind=kind, actor=actor, user=user, fields=fields)
 
 
 def _cancel(shop_order: ShopOrder, *, kind: str, actor: str, user, reason: str) -> None:

@@ -48,6 +48,23 @@ def address(**overrides) -> dict:
     return data
 
 
+def address_form_data(**overrides) -> dict:
+    """`address()` as a form or the API posts it: region codes, the phone as typed."""
+    parts = address()
+    data = {
+        "recipient_name": parts["recipient_name"],
+        "phone": "0812 3456 7001",
+        "province": parts["province"].code,
+        "regency": parts["regency"].code,
+        "district": parts["district"].code,
+        "village": parts["village"].code,
+        "street_address": parts["street_address"],
+        "postal_code": parts["postal_code"],
+    }
+    data.update(overrides)
+    return data
+
+
 def place(
     cart,
     *,

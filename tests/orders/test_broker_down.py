@@ -19,7 +19,7 @@ from shops.models import ProductVariant
 from tests.core.test_tasks import wait_until
 from tests.factories.accounts import VerifiedUserFactory
 
-from .builders import address, cart_with, shop_with_shipping, variant_of
+from .builders import address_form_data, cart_with, shop_with_shipping, variant_of
 
 pytestmark = pytest.mark.django_db
 
@@ -37,16 +37,8 @@ def _pending_recipients() -> list[str]:
 
 
 def _checkout_post(options) -> dict:
-    parts = address()
     return {
-        "recipient_name": parts["recipient_name"],
-        "phone": "0812 3456 7001",
-        "province": parts["province"].code,
-        "regency": parts["regency"].code,
-        "district": parts["district"].code,
-        "village": parts["village"].code,
-        "street_address": parts["street_address"],
-        "postal_code": parts["postal_code"],
+        **address_form_data(),
         "payment_method": "bank_transfer",
         "idempotency_key": uuid.uuid4().hex,
         "place": "1",

@@ -12,25 +12,9 @@ from payments.models import Payment
 from shops.models import ProductVariant
 from tests.factories.accounts import VerifiedUserFactory
 
-from .builders import address, cart_with, shop_with_shipping, variant_of
+from .builders import address, address_form_data, cart_with, shop_with_shipping, variant_of
 
 pytestmark = pytest.mark.django_db
-
-
-def _address_post(**overrides) -> dict:
-    parts = address()
-    data = {
-        "recipient_name": parts["recipient_name"],
-        "phone": "0812 3456 7001",
-        "province": parts["province"].code,
-        "regency": parts["regency"].code,
-        "district": parts["district"].code,
-        "village": parts["village"].code,
-        "street_address": parts["street_address"],
-        "postal_code": parts["postal_code"],
-    }
-    data.update(overrides)
-    return data
 
 
 def _shopper_with_cart(client, *, shops=1, lines_per_shop=1, cash_on_delivery=False):
@@ -47,7 +31,7 @@ def _shopper_with_cart(client, *, shops=1, lines_per_shop=1, cash_on_delivery=Fa
 
 def _place_post(options, *, key=None, payment_method="bank_transfer", **extra):
     data = {
-        **_address_post(),
+        **address_form_data(),
         "payment_method": payment_method,
         "idempotency_key": key or uuid.uuid4().hex,
         "place": "1",
@@ -177,7 +161,7 @@ def test_placing_queries_do_not_grow_with_lines_and_shops(client):
 
 
 def _api_body(options, **extra):
-    parts = _address_post()
+    parts = address_form_data()
     return {
         "address": parts,
         "shipping": {str(shop_id): option_id for shop_id, option_id in options.items()},

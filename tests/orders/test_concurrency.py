@@ -106,8 +106,8 @@ def test_fifty_buyers_for_the_last_five_units(postgres):
     assert Payment.objects.count() == UNITS
 
 
-@pytest.mark.django_db(transaction=True)
-def test_two_checkouts_of_one_cart_at_once_make_one_order(postgres):
+def one_cart_submitted_twice():
+    """A buyer's cart of 2 units (stock 10); `submit(key)` is a checkout of it with that idempotency key."""
     shop, flat, _ = shop_with_shipping()
     variant = variant_of(shop, stock=10)
     buyer = VerifiedUserFactory()
@@ -125,6 +125,12 @@ def test_two_checkouts_of_one_cart_at_once_make_one_order(postgres):
             idempotency_key=key,
         )
 
+    return variant, submit
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_checkouts_of_one_cart_at_once_make_one_order(postgres):
+    variant, submit = one_cart_submitted_twice()
     # A double click: the same form, the same key.
     same_key = run_together([submit("form-1"), submit("form-1")])
     assert all(isinstance(outcome, checkout.PlacedOrder) for outcome in same_key), same_key
@@ -136,23 +142,7 @@ def test_two_checkouts_of_one_cart_at_once_make_one_order(postgres):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_tabs_checking_out_one_cart_make_one_order(postgres):
-    shop, flat, _ = shop_with_shipping()
-    variant = variant_of(shop, stock=10)
-    buyer = VerifiedUserFactory()
-    cart = cart_with([(variant, 2)], user=buyer)
-    shared_address = address()
-
-    def submit(key):
-        return lambda: checkout.order_place(
-            cart=cart,
-            buyer=buyer,
-            email=buyer.email,
-            address=shared_address,
-            shipping={shop.pk: flat.pk},
-            payment_method="bank_transfer",
-            idempotency_key=key,
-        )
-
+    variant, submit = one_cart_submitted_twice()
     # Two tabs: two forms, two keys; the cart lock makes the second find an empty cart.
     outcomes = run_together([submit("tab-1"), submit("tab-2")])
     assert sorted(type(outcome).__name__ for outcome in outcomes) == ["CartError", "PlacedOrder"], outcomes
