@@ -321,6 +321,9 @@ class OrderLine(models.Model):
     quantity = models.PositiveIntegerField(_("quantity"))
     weight_grams = models.PositiveIntegerField(_("weight per unit (grams)"))
     line_total = models.PositiveBigIntegerField(_("line total"))
+    # The platform's commission rate when the order was placed (basis points), frozen: later rate changes never
+    # touch placed orders. The fee is `marketplace.core.money.basis_points_of(line_total, rate)`.
+    commission_basis_points = models.PositiveIntegerField(_("commission (basis points)"), default=0)
 
     class Meta:
         ordering = ["pk"]

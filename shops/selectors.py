@@ -2,6 +2,7 @@
 
 import hashlib
 
+from django.conf import settings
 from django.db.models import Exists, ExpressionWrapper, F, FloatField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import NullIf
 from django.utils import timezone
@@ -455,3 +456,29 @@ def related_products(*, product: Product, limit: int = 8) -> list[Product]:
 def shop_is_suspended(*, slug: str) -> bool:
     """True for a shop an operator suspended (its page explains it is unavailable rather than a bare 404)."""
     return Shop.objects.filter(slug=slug, status=Shop.Status.SUSPENDED).exists()
+
+
+def commission_rates(*, shop: Shop, categories) -> dict[int, int]:
+    """The platform's commission rate (basis points) on this shop's sales in each of `categories`, by category id:
+    the shop's own rate if it has one, else the nearest rate set on the category or an ancestor, else
+    `COMMISSION_DEFAULT_BASIS_POINTS`. At most one query, whatever the number of categories."""
+    categories = list(categories)
+    if shop.commission_basis_points is not None:
+        return {category.pk: shop.commission_basis_points for category in categories}
+
+    def lineage(category) -> list[str]:  # the paths of the root, ..., the category itself
+        return [category.path[:end] for end in range(Category.steplen, len(category.path) + 1, Category.steplen)]
+
+    prefixes = {path for category in categories for path in lineage(category)}
+    rated = dict(
+        Category.objects.filter(path__in=prefixes, commission_basis_points__isnull=False).values_list(
+            "path", "commission_basis_points"
+        )
+        if prefixes
+        else ()
+    )
+    rates = {}
+    for category in categories:
+        own = [rated[path] for path in lineage(category) if path in rated]
+        rates[category.pk] = own[-1] if own else settings.COMMISSION_DEFAULT_BASIS_POINTS
+    return rates

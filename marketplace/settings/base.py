@@ -417,6 +417,9 @@ ORDER_PAYMENT_WINDOW_HOURS = env.int("ORDER_PAYMENT_WINDOW_HOURS", default=24)
 ORDER_PAYMENT_REMINDER_HOURS = env.int("ORDER_PAYMENT_REMINDER_HOURS", default=6)
 # A shipped order the shopper neither confirmed nor reported a problem with completes after this many days.
 ORDER_AUTO_COMPLETE_DAYS = env.int("ORDER_AUTO_COMPLETE_DAYS", default=7)
+# The platform's commission on a sale, in basis points (500 = 5%), unless the category or the shop sets its own;
+# frozen on each order line when the order is placed.
+COMMISSION_DEFAULT_BASIS_POINTS = env.int("COMMISSION_DEFAULT_BASIS_POINTS", default=500)
 
 # --- Search -----------------------------------------------------------------------------------------
 

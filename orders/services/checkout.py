@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from payments.providers import NextAction, available_payment_methods, get_provider
 from payments.services import payment_create_for_order
 from shops.models import Product, Shop
+from shops.selectors import commission_rates
 from shops.services.stock import product_sold_count_add, variant_stock_reserve
 
 from ..errors import CartError, OutOfStockError
@@ -315,6 +316,9 @@ def _place_locked(*, cart, buyer, email, address, shipping, notes, payment_metho
         shop_orders.append(shop_order)
     ShopOrder.objects.bulk_create(shop_orders)
     for shop_order, shop_quote in zip(shop_orders, quote.shops, strict=True):
+        rates = commission_rates(
+            shop=shop_quote.shop, categories={line.variant.product.category for line in shop_quote.lines}
+        )
         for line in shop_quote.lines:
             variant, product = line.variant, line.variant.product
             order_lines.append(
@@ -329,6 +333,7 @@ def _place_locked(*, cart, buyer, email, address, shipping, notes, payment_metho
                     quantity=line.quantity,
                     weight_grams=product.weight_grams,
                     line_total=variant.price * line.quantity,
+                    commission_basis_points=rates[product.category_id],
                 )
             )
     OrderLine.objects.bulk_create(order_lines)

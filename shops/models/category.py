@@ -1,5 +1,6 @@
 """The operator-managed category tree (materialised path, from django-treebeard which Wagtail brings)."""
 
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
@@ -39,6 +40,12 @@ class Category(MP_Node):
     name = models.CharField(_("name"), max_length=80)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     icon = models.CharField(_("icon"), max_length=16, choices=Icon.choices, default=Icon.OTHER)
+    # The platform's commission on sales in this category and the ones below it, in basis points (100 = 1%);
+    # null = the parent's, and at the root the platform default (`COMMISSION_DEFAULT_BASIS_POINTS`). A shop's
+    # own rate (`Shop.commission_basis_points`) overrides both.
+    commission_basis_points = models.PositiveIntegerField(
+        _("commission (basis points)"), null=True, blank=True, validators=[MaxValueValidator(10_000)]
+    )
 
     # Children stay sorted by name within their parent; the tree order is then simply the path order.
     node_order_by = ["name"]

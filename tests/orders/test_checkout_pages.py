@@ -151,10 +151,13 @@ def test_placing_queries_do_not_grow_with_lines_and_shops(client):
         client.post("/checkout/", _place_post(options))
     assert Order.objects.count() == 2
     # Stock and sold counts move with one conditional update per variant and per product (the guard against
-    # overselling), and each seller gets their own mail; everything else is a fixed number of statements.
+    # overselling), and each seller gets their own mail and commission rates (one query for its categories);
+    # everything else is a fixed number of statements.
     per_variant_and_product = 2 * (6 - 1)
-    per_seller_mail = 3 - 1
-    assert len(large.captured_queries) == len(small.captured_queries) + per_variant_and_product + per_seller_mail
+    per_seller_mail_and_rates = 2 * (3 - 1)
+    assert (
+        len(large.captured_queries) == len(small.captured_queries) + per_variant_and_product + per_seller_mail_and_rates
+    )
 
 
 # --- API ---------------------------------------------------------------------------------------------
