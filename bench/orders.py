@@ -37,12 +37,9 @@ import itertools
 import json
 import os
 import platform
-import shutil
-import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.parse
@@ -59,7 +56,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from run import (
     BENCH_DIR,
     EXIT_ENVIRONMENT,
-    EXIT_INTERRUPTED,
     EXIT_NON_2XX,
     EXIT_OK,
     EXIT_SEED,
@@ -77,6 +73,7 @@ from run import (
     free_port,
     git_describe,
     require_wrk,
+    run_in_workdir,
     run_wrk,
     seed,
     status_text,
@@ -788,25 +785,7 @@ def benchmark(args: argparse.Namespace, workdir: Path) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-
-    def interrupted(signum, frame):
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, interrupted)
-    workdir = Path(tempfile.mkdtemp(prefix="pasar-bench-orders-"))
-    try:
-        return benchmark(args, workdir)
-    except BenchError as exc:
-        print(f"\nerror: {exc}", file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        print("\ninterrupted; gunicorn stopped.", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    finally:
-        if args.keep:
-            print(f"Kept {workdir}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
+    return run_in_workdir(lambda workdir: benchmark(args, workdir), prefix="pasar-bench-orders-", keep=args.keep)
 
 
 if __name__ == "__main__":

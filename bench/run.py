@@ -664,16 +664,17 @@ def _public(m: Measurement) -> dict:
     return data
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
+def run_in_workdir(step, *, prefix: str, keep: bool) -> int:
+    """Run `step(workdir)` in a fresh temporary folder and turn its failures into exit codes; SIGTERM stops it
+    like Ctrl-C. The folder is removed afterwards unless `keep`. Shared by the bench scripts."""
 
     def interrupted(signum, frame):
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, interrupted)
-    workdir = Path(tempfile.mkdtemp(prefix="pasar-bench-"))
+    workdir = Path(tempfile.mkdtemp(prefix=prefix))
     try:
-        return self_check(args, workdir) if args.self_check else benchmark(args, workdir)
+        return step(workdir)
     except BenchError as exc:
         print(f"\nerror: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -681,10 +682,18 @@ def main(argv: list[str] | None = None) -> int:
         print("\ninterrupted; gunicorn stopped.", file=sys.stderr)
         return EXIT_INTERRUPTED
     finally:
-        if args.keep:
+        if keep:
             print(f"Kept {workdir}")
         else:
             shutil.rmtree(workdir, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    step = (
+        (lambda workdir: self_check(args, workdir)) if args.self_check else (lambda workdir: benchmark(args, workdir))
+    )
+    return run_in_workdir(step, prefix="pasar-bench-", keep=args.keep)
 
 
 if __name__ == "__main__":
