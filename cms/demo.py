@@ -52,6 +52,7 @@ OPERATOR_PERMISSIONS = [
     ("wagtaildocs", "choose_document"),
     ("cms", "change_storefrontsettings"),
     ("payments", "confirm_bank_transfer"),
+    ("payments", "manage_payouts"),
 ]
 OPERATOR_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
 

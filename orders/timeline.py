@@ -25,6 +25,8 @@ EVENT_LABELS = {
     "cancelled": _("Cancelled"),
     "expired": _("Cancelled: not paid in time"),
     "refunded": _("Refunded"),
+    "refund": _("Partly refunded"),
+    "payment_method": _("Payment method changed"),
 }
 
 RECEIVABLE = (Status.SHIPPED, Status.DELIVERED)

@@ -401,6 +401,16 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(),  # every minute: products still marked dirty after the on-commit task
         "options": {"expires": 55},
     },
+    "resend-refunds": {
+        "task": "payments.tasks_money.resend_refunds",
+        "schedule": crontab(minute="*/5"),  # card refunds the broker never carried
+        "options": {"expires": 290},
+    },
+    "run-stripe-payouts": {
+        "task": "payments.tasks_money.run_stripe_payouts",
+        "schedule": crontab(minute=41),  # hourly, after the auto-complete run made funds available
+        "options": {"expires": 3500},
+    },
 }
 
 # --- Orders and payments ----------------------------------------------------------------------------
@@ -447,6 +457,19 @@ SHOPS_NEW_PRODUCTS_NEED_REVIEW = env.bool("SHOPS_NEW_PRODUCTS_NEED_REVIEW", defa
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+# Where the SDK sends requests; empty = Stripe's own API. Tests point it at a local stand-in.
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
+# The SDK retries connection errors, 409s, 429s and 5xx this many times (same idempotency key) before we see them.
+STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=2)
+# Sellers may connect a Stripe account (Express) to be paid by transfers; off = bank payouts only.
+STRIPE_CONNECT_ENABLED = env.bool("STRIPE_CONNECT_ENABLED", default=True)
+STRIPE_CONNECT_COUNTRY = env.str("STRIPE_CONNECT_COUNTRY", default="ID")
+
+# --- Refunds, ledger and payouts -----------------------------------------------------------------------
+# Sellers may refund a completed order themselves for this many days; after that only operators can.
+REFUND_SELLER_WINDOW_DAYS = env.int("REFUND_SELLER_WINDOW_DAYS", default=14)
+# The smallest payout an operator batch or a Stripe transfer sends (rupiah).
+PAYOUT_MINIMUM = env.int("PAYOUT_MINIMUM", default=10_000)
 
 # --- Security defaults (production.py tightens) -----------------------------------------------------
 

@@ -112,7 +112,7 @@ def shop_order_mark_delivered(*, shop_order: ShopOrder, user) -> ShopOrder:
         _move(shop_order, Status.DELIVERED, kind="delivered", actor=Actor.SELLER, user=user, fields=fields)
         if cash:
             _event(shop_order, kind="cash_collected", actor=Actor.SELLER, user=user)
-            payment_cod_collected(order=order)
+            payment_cod_collected(order=order, shop_order=shop_order)
         notifications.notify_shop_order_delivered(shop_order=shop_order)
     return shop_order
 
@@ -152,8 +152,9 @@ def shop_order_cancel(*, shop_order: ShopOrder, user, reason: str, actor: str) -
     """Cancel before shipping (awaiting payment, paid or processing), by the shopper or the seller (a reason is
     required from the seller) or an operator. Puts the units back in stock exactly once. When no shop order of
     the order is left, the pending payment is cancelled (freeing a transfer's unique amount).
-    A cancelled order that had been paid must be refunded: that is the payments issue's refund flow; the
-    timeline records it. Mails the shopper and the seller.
+    A cancelled order that had been paid is refunded in full (`payments.services.refunds.refund_for_cancelled`:
+    a card refund is sent after the commit; a bank transfer waits for an operator to pay it back). Mails the
+    shopper and the seller.
     """
     reason = (reason or "").strip()
     if actor == Actor.SELLER and not reason:
@@ -190,6 +191,36 @@ def order_mark_paid(*, order: Order, user=None, actor: str = Actor.SYSTEM) -> li
         Order.objects.filter(pk=order.pk).update(pay_before=None)
         notifications.notify_order_paid(order=shop_orders[0].order, shop_orders=shop_orders)
     return shop_orders
+
+
+# A shop order fully refunded from one of these statuses ends as `refunded`.
+REFUNDABLE_TO_END = (Status.CANCELLED, Status.SHIPPED, Status.DELIVERED, Status.COMPLETED)
+
+
+def shop_order_record_refund(
+    *, shop_order: ShopOrder, amount: int, fully: bool, reason: str, by_card: bool, how: str, actor: str, user
+) -> ShopOrder:
+    """A refund of `amount` for this shop order succeeded (`payments.services.refunds`, inside its transaction,
+    with this shop order locked first). The timeline records it and the shopper is mailed; when nothing paid
+    is left (`fully`) and the order is cancelled or already sent, it ends as `refunded`."""
+    shop_order = _lock(shop_order)
+    note = f"{amount}: {reason}" if reason else str(amount)
+    if fully and shop_order.status in REFUNDABLE_TO_END:
+        _move(shop_order, Status.REFUNDED, kind="refunded", actor=actor, user=user, note=note)
+    else:
+        _event(shop_order, kind="refund", actor=actor, user=user, note=note)
+    notifications.notify_shop_order_refunded(
+        shop_order=shop_order, amount=amount, reason=reason, by_card=by_card, how=how
+    )
+    return shop_order
+
+
+def order_change_payment_method(*, order: Order, method: str) -> None:
+    """The shopper pays with another method after a failed attempt (`payments.services.payment_restart`, inside
+    its transaction, with the order locked). The shop orders keep waiting for payment."""
+    Order.objects.filter(pk=order.pk).update(payment_method=method)
+    for shop_order in order.shop_orders.filter(status=Status.AWAITING_PAYMENT):
+        _event(shop_order, kind="payment_method", actor=Actor.SHOPPER, user=order.buyer, note=method)
 
 
 def order_expire(*, order: Order) -> list[ShopOrder]:
@@ -307,6 +338,7 @@ def _cancel(shop_order: ShopOrder, *, kind: str, actor: str, user, reason: str) 
     """Cancelled, stock and sold counts put back once (`stock_reserved`), the payment cancelled when nothing of
     the order awaits payment any more. Inside the caller's transaction, with the shop order locked."""
     from payments.services import payment_cancel_for_order  # payments depends on orders; see module docstring
+    from payments.services.refunds import refund_for_cancelled
 
     lines = list(OrderLine.objects.filter(shop_order=shop_order).values_list("variant_id", "product_id", "quantity"))
     if shop_order.stock_reserved:
@@ -330,6 +362,8 @@ def _cancel(shop_order: ShopOrder, *, kind: str, actor: str, user, reason: str) 
         note=reason,
         fields=["cancelled_at", "cancel_reason", "stock_reserved"],
     )
+    # Money already paid for this part goes back (a card refund, or a transfer back by an operator).
+    refund_for_cancelled(shop_order=shop_order, user=user, actor=actor)
     # The pending payment is for the whole order; it is cancelled once nothing of the order is left to pay for.
     if not ShopOrder.objects.filter(order_id=shop_order.order_id).exclude(status=Status.CANCELLED).exists():
         payment_cancel_for_order(order=shop_order.order)

@@ -130,6 +130,18 @@ _register(
     },
 )
 _register(
+    "shop_order_refunded",
+    _("Refund made (to the shopper)"),
+    {
+        **_COMMON_SHOPPER_HELP,
+        **_SHOP_ORDER_HELP,
+        "amount": _("The amount refunded this time (rupiah)."),
+        "reason": _("Why it was refunded."),
+        "by_card": _("True when the money goes back to the card."),
+        "how": _("How the money was paid back (a manual refund)."),
+    },
+)
+_register(
     "payment_expiring",
     _("Payment deadline is near (to the shopper)"),
     {**_COMMON_SHOPPER_HELP, **_SUMMARY_HELP, **_PAYMENT_HELP},
@@ -207,6 +219,25 @@ def notify_shop_order_cancelled(*, shop_order: ShopOrder, by: str) -> None:
         },
     )
     _mail_shop("shop_order_cancelled_seller", order=order, shop_order=shop_order, extra={"cancelled_by": cancelled_by})
+
+
+def notify_shop_order_refunded(*, shop_order: ShopOrder, amount: int, reason: str, by_card: bool, how: str) -> None:
+    """Mails the shopper that `amount` of the shop's part went back to them, and how."""
+    order = _load_order(shop_order.order)
+    (shop_order,) = _load_shop_orders(order=order, shop_order_ids=[shop_order.pk])
+    _mail_shopper(
+        "shop_order_refunded",
+        order=order,
+        shop_orders=[shop_order],
+        extra={
+            "shop_order": shop_order,
+            "shop": shop_order.shop,
+            "amount": amount,
+            "reason": reason,
+            "by_card": by_card,
+            "how": how,
+        },
+    )
 
 
 def notify_payment_expiring(*, order: Order) -> None:

@@ -8,7 +8,7 @@ reference too. Shop orders wait in `awaiting_payment` until an operator confirms
 
 from django.conf import settings
 
-from .base import NextAction, PaymentProvider, RefundResult
+from .base import NextAction, PaymentProvider
 
 
 class BankTransferProvider(PaymentProvider):
@@ -40,7 +40,3 @@ class BankTransferProvider(PaymentProvider):
         from payments.services import payment_mark_succeeded
 
         return payment_mark_succeeded(payment=payment, user=user)
-
-    def refund(self, *, payment, amount: int, reason: str) -> RefundResult:
-        # The platform transfers the money back by hand; the operator records it (payments issue).
-        return RefundResult(amount=amount, manual=True)

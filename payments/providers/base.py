@@ -20,15 +20,20 @@ class NextAction:
 
 @dataclasses.dataclass(frozen=True)
 class RefundResult:
-    """`manual`: the provider cannot move money back itself; someone pays the shopper back and records it."""
+    """`manual`: the provider cannot move money back itself; someone pays the shopper back and records it.
+    `pending`: the provider accepted the refund but confirms it later (an event)."""
 
     amount: int
     manual: bool
     reference: str = ""
+    pending: bool = False
 
 
 class PaymentProvider(abc.ABC):
     code: str
+    # True: money goes back by hand (a transfer from the platform's account, cash from the seller) and whoever
+    # paid it back records how; False: `refund` moves it through the provider.
+    refunds_by_hand: bool = True
 
     def is_configured(self) -> bool:
         """False hides the provider at checkout (a card provider without keys)."""
@@ -52,6 +57,9 @@ class PaymentProvider(abc.ABC):
         """The money arrived: mark the payment succeeded and the order paid. Moves only a pending payment;
         raises `payments.errors.PaymentStateError` otherwise. Returns the payment."""
 
-    @abc.abstractmethod
-    def refund(self, *, payment, amount: int, reason: str) -> RefundResult:
-        """Give `amount` back for `payment` (never more than was paid; checked by the caller)."""
+    def refund(self, *, refund) -> RefundResult:
+        """Give `refund.amount` back for `refund.payment` (never more than was paid: checked by the caller,
+        `payments.services.refunds`). Called after the refund row is committed, outside any lock; idempotent
+        (`refund.idempotency_key`). Raises `payments.errors.ProviderError`. Providers that refund by hand answer
+        `manual=True`."""
+        return RefundResult(amount=refund.amount, manual=True)

@@ -1,7 +1,7 @@
 """Cash on delivery: the shop opts in; the order goes to `processing` at once; each seller collects their part
 in cash and marks it paid on delivery (`orders.services.fulfilment.shop_order_mark_delivered`)."""
 
-from .base import NextAction, PaymentProvider, RefundResult
+from .base import NextAction, PaymentProvider
 
 
 class CashOnDeliveryProvider(PaymentProvider):
@@ -20,7 +20,3 @@ class CashOnDeliveryProvider(PaymentProvider):
         from payments.services import payment_mark_succeeded
 
         return payment_mark_succeeded(payment=payment, user=user)
-
-    def refund(self, *, payment, amount: int, reason: str) -> RefundResult:
-        # Cash went from hand to hand: the seller pays it back and records how.
-        return RefundResult(amount=amount, manual=True)

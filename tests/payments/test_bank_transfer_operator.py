@@ -190,14 +190,24 @@ def test_the_menu_shows_bank_transfers_to_operators(operator_client):
     assert INDEX in response.content.decode()
 
 
-def test_the_migration_gives_an_existing_operator_group_the_permission():
+@pytest.mark.parametrize(
+    ("module", "codename"),
+    [("0002_operator_permission", "confirm_bank_transfer"), ("0004_operator_payout_permission", "manage_payouts")],
+)
+def test_the_migrations_give_an_existing_operator_group_the_permission(module, codename):
     group = Group.objects.get_or_create(name=OPERATOR_GROUP)[0]
     group.permissions.clear()
-    migration = importlib.import_module("payments.migrations.0002_operator_permission")
+    migration = importlib.import_module(f"payments.migrations.{module}")
+    grant, revoke = _run_python(migration)
 
-    migration.grant(apps, None)
+    grant(apps, None)
 
-    assert list(group.permissions.values_list("content_type__app_label", "codename")) == [
-        ("payments", "confirm_bank_transfer")
-    ]
-    assert Permission.objects.filter(codename="confirm_bank_transfer").count() == 1
+    assert list(group.permissions.values_list("content_type__app_label", "codename")) == [("payments", codename)]
+    assert Permission.objects.filter(codename=codename).count() == 1
+    revoke(apps, None)
+    assert not group.permissions.exists()
+
+
+def _run_python(migration):
+    (operation,) = migration.Migration.operations
+    return operation.code, operation.reverse_code

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from accounts.models import User
 from cms import demo
 from orders.demo import seed_orders
+from payments.demo import seed_payout_accounts
 from shops.demo import seed_categories
 from shops.demo_catalogue import seed_shops_and_products
 from shops.regions import load_regions
@@ -48,6 +49,7 @@ class Command(BaseCommand):
                 operator=User.objects.get(email=emails["operator"]),
             )
             self.stdout.write(f"Orders: {placed} placed")
+            seed_payout_accounts()  # after the orders: the shops they paid get bank accounts for payouts
         demo.seed_storefront_pages()  # after the catalogue: the home page features its products and shops
         url = url.rstrip("/")
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
