@@ -62,6 +62,17 @@ class Payment(models.Model):
     # Money arrived that does not match (amount or currency): an operator decides, nothing is accepted.
     flagged_at = models.DateTimeField(_("flagged at"), null=True, blank=True)
     flag_reason = models.TextField(_("why it is flagged"), blank=True)
+    # An operator looked into the flag and says what was done (refunded in Stripe's dashboard, accepted...).
+    flag_resolved_at = models.DateTimeField(_("flag resolved at"), null=True, blank=True)
+    flag_resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("flag resolved by"),
+    )
+    flag_resolution = models.TextField(_("what was done"), blank=True)
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

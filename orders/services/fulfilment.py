@@ -337,8 +337,10 @@ def _complete(shop_order: ShopOrder, *, kind: str, actor: str, user) -> None:
 def _cancel(shop_order: ShopOrder, *, kind: str, actor: str, user, reason: str) -> None:
     """Cancelled, stock and sold counts put back once (`stock_reserved`), the payment cancelled when nothing of
     the order awaits payment any more. Inside the caller's transaction, with the shop order locked."""
-    from payments.services import payment_cancel_for_order  # payments depends on orders; see module docstring
+    from payments.services import payment_cancel_for_order, payment_reprice_for_order  # see module docstring
     from payments.services.refunds import refund_for_cancelled
+
+    was_awaiting_payment = shop_order.status == Status.AWAITING_PAYMENT
 
     lines = list(OrderLine.objects.filter(shop_order=shop_order).values_list("variant_id", "product_id", "quantity"))
     if shop_order.stock_reserved:
@@ -364,6 +366,9 @@ def _cancel(shop_order: ShopOrder, *, kind: str, actor: str, user, reason: str) 
     )
     # Money already paid for this part goes back (a card refund, or a transfer back by an operator).
     refund_for_cancelled(shop_order=shop_order, user=user, actor=actor)
-    # The pending payment is for the whole order; it is cancelled once nothing of the order is left to pay for.
+    # The pending payment is for the whole order; it is cancelled once nothing of the order is left to pay for,
+    # and asks less when only a part was cancelled before payment.
     if not ShopOrder.objects.filter(order_id=shop_order.order_id).exclude(status=Status.CANCELLED).exists():
         payment_cancel_for_order(order=shop_order.order)
+    elif was_awaiting_payment and kind != "expired":
+        payment_reprice_for_order(order=shop_order.order)

@@ -12,8 +12,10 @@ from .payments import (
     payment_cod_collected,
     payment_create_for_order,
     payment_flag,
+    payment_flag_resolve,
     payment_mark_failed,
     payment_mark_succeeded,
+    payment_reprice_for_order,
     payment_restart,
 )
 
@@ -25,7 +27,9 @@ __all__ = [
     "payment_cod_collected",
     "payment_create_for_order",
     "payment_flag",
+    "payment_flag_resolve",
     "payment_mark_failed",
     "payment_mark_succeeded",
+    "payment_reprice_for_order",
     "payment_restart",
 ]

@@ -22,8 +22,9 @@ MAX_PROOF_BYTES = 5 * 1024 * 1024
 PROOF_CONTENT_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "application/pdf": "pdf"}
 
 
-def payment_create_for_order(*, order: Order, attempt: int = 1) -> Payment:
-    """The order's payment, pending, for its payment method. Runs inside `order_place`'s transaction.
+def payment_create_for_order(*, order: Order, attempt: int = 1, amount: int | None = None) -> Payment:
+    """The order's payment, pending, for its payment method. Runs inside `order_place`'s transaction (or
+    `payment_restart`'s, `payment_reprice_for_order`'s: a later `attempt`, for `amount` rather than the total).
 
     A bank transfer asks for the total plus a unique code (1-999) that no other pending bank transfer uses: the
     partial unique constraint on pending bank-transfer amounts is the guard, and a clash (two checkouts drawing
@@ -31,24 +32,50 @@ def payment_create_for_order(*, order: Order, attempt: int = 1) -> Payment:
     found (practically: a thousand pending transfers of the same total).
     """
     key = f"order:{order.pk}" if attempt == 1 else f"order:{order.pk}:{attempt}"
+    amount = order.total if amount is None else amount
     if order.payment_method != PaymentMethod.BANK_TRANSFER:
-        return Payment.objects.create(
-            order=order, provider=order.payment_method, amount=order.total, idempotency_key=key
-        )
+        return Payment.objects.create(order=order, provider=order.payment_method, amount=amount, idempotency_key=key)
+    payment = Payment(order=order, provider=PaymentMethod.BANK_TRANSFER, idempotency_key=key)
+    _save_with_unique_code(payment, amount)
+    return payment
+
+
+def _save_with_unique_code(payment: Payment, amount: int) -> None:
+    """Save the bank transfer asking `amount` plus a unique code no other pending transfer uses."""
     for _attempt in range(UNIQUE_CODE_ATTEMPTS):
         code = secrets.randbelow(MAX_UNIQUE_CODE) + 1
+        payment.amount, payment.unique_code = amount + code, code
         try:
             with transaction.atomic():
-                return Payment.objects.create(
-                    order=order,
-                    provider=PaymentMethod.BANK_TRANSFER,
-                    amount=order.total + code,
-                    unique_code=code,
-                    idempotency_key=key,
-                )
+                payment.save()
+                return
         except IntegrityError:
             continue
     raise PaymentStateError(_("Bank transfer is busy right now. Please try again in a minute."))
+
+
+def payment_reprice_for_order(*, order: Order) -> Payment | None:
+    """Part of an unpaid order was cancelled: the shopper now owes only the shop orders still awaiting payment.
+    Inside the cancellation's transaction. A pending bank transfer asks the new amount (with a new unique code:
+    the partial unique constraint must hold for the new amount too); a pending or failed card attempt is
+    cancelled and a new one created for the new amount, so the next checkout session charges it (an old
+    session paid anyway finds a cancelled payment and is flagged). Returns the payment to pay, or None."""
+    due = sum(order.shop_orders.filter(status="awaiting_payment").values_list("total", flat=True))
+    payments = list(payment_qs_select_for_update().filter(order=order))
+    open_payment = next(
+        (p for p in reversed(payments) if p.status in (Payment.Status.PENDING, Payment.Status.FAILED)), None
+    )
+    if not due or open_payment is None:
+        return None
+    if open_payment.provider == PaymentMethod.BANK_TRANSFER and open_payment.status == Payment.Status.PENDING:
+        if open_payment.amount - open_payment.unique_code != due:
+            _save_with_unique_code(open_payment, due)
+        return open_payment
+    if open_payment.amount == due:
+        return open_payment
+    Payment.objects.filter(pk=open_payment.pk).update(status=Payment.Status.CANCELLED, updated_at=timezone.now())
+    order.payment_method = open_payment.provider
+    return payment_create_for_order(order=order, attempt=len(payments) + 1, amount=due)
 
 
 def payment_mark_succeeded(*, payment: Payment, user=None, allow_failed: bool = False) -> Payment:
@@ -103,6 +130,26 @@ def payment_flag(*, payment: Payment, reason: str) -> Payment:
     return payment
 
 
+def payment_flag_resolve(*, payment: Payment, operator, resolution: str) -> Payment:
+    """An operator handled a flagged payment (refunded it in the provider's dashboard, contacted the shopper...)
+    and says what was done; it leaves the list of flagged payments. Needs `payments.manage_payouts`. Raises
+    PermissionDenied, ValidationError ("resolution"), PaymentStateError (not flagged, or already resolved)."""
+    if operator is None or not operator.has_perm("payments.manage_payouts"):
+        raise PermissionDenied
+    resolution = (resolution or "").strip()
+    if not resolution or len(resolution) > 500:
+        raise ValidationError({"resolution": _("Say what was done (at most 500 characters).")})
+    with transaction.atomic():
+        payment = payment_qs_select_for_update().get(pk=payment.pk)
+        if payment.flagged_at is None or payment.flag_resolved_at is not None:
+            raise PaymentStateError(_("This payment is not waiting for an operator."), status=payment.status)
+        payment.flag_resolved_at = timezone.now()
+        payment.flag_resolved_by = operator
+        payment.flag_resolution = resolution
+        payment.save(update_fields=["flag_resolved_at", "flag_resolved_by", "flag_resolution", "updated_at"])
+    return payment
+
+
 # Methods a shopper may switch to after a failed attempt: those paid before the order moves on.
 RESTARTABLE_METHODS = (PaymentMethod.STRIPE, PaymentMethod.BANK_TRANSFER)
 
@@ -136,7 +183,8 @@ def payment_restart(*, order: Order, method: str) -> Payment:
         Payment.objects.filter(pk__in=open_payments).update(status=Payment.Status.CANCELLED, updated_at=timezone.now())
         order_change_payment_method(order=order, method=method)
         order.payment_method = method
-        return payment_create_for_order(order=order, attempt=len(payments) + 1)
+        due = sum(shop_order.total for shop_order in shop_orders)
+        return payment_create_for_order(order=order, attempt=len(payments) + 1, amount=due)
 
 
 def bank_transfer_confirm(*, payment: Payment, operator) -> Payment:

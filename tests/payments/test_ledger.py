@@ -246,3 +246,20 @@ def test_the_invariant_holds_through_random_refunds():
             assert shop_order_money(shop_order=part).commission == 0
     assert_platform_invariant()
     assert Payment.objects.filter(status="succeeded").count() == 3
+
+
+def test_cancelling_one_part_of_an_unpaid_transfer_order_lowers_the_amount_asked():
+    placed, (shop_a, shop_b), _variants = two_shop_order()
+    payment = Payment.objects.get(order=placed.order)
+    part_a = ShopOrder.objects.get(order=placed.order, shop=shop_a)
+    fulfilment.shop_order_cancel(shop_order=part_a, user=seller_of(shop_a), reason="Stok habis", actor="seller")
+    payment.refresh_from_db()
+    assert payment.status == "pending"
+    assert payment.amount - payment.unique_code == 52_000  # shop B's part only
+    assert 1 <= payment.unique_code <= 999
+    pay(placed.order)
+    part_b = ShopOrder.objects.get(order=placed.order, shop=shop_b)
+    assert shop_order_money(shop_order=part_b).paid == 52_000
+    assert not LedgerEntry.objects.filter(shop_order=part_a).exists()
+    assert not Refund.objects.exists()
+    assert_platform_invariant()
