@@ -15,5 +15,3 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # Sub-packages with their own `tasks` module (autodiscovery only looks at each app's top level).
 app.autodiscover_tasks(["shops.imports"])
-# Refund and payout tasks live beside the payments app's own `tasks` module.
-app.autodiscover_tasks(["payments"], related_name="tasks_money")

@@ -10,10 +10,12 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import views_seo as cms_views_seo
 from marketplace.core import views as core_views
+from payments import webhooks as payment_webhooks
 
 # Language-neutral endpoints: machines and operators.
 urlpatterns = [
     path("health/", core_views.health, name="health"),
+    path("payments/stripe/webhook/", payment_webhooks.stripe_webhook, name="stripe_webhook"),
     path("robots.txt", cms_views_seo.robots_txt, name="robots_txt"),
     path("sitemap.xml", cms_views_seo.sitemap_xml, name="sitemap"),
     path("sitemap-<slug:section>.xml", cms_views_seo.sitemap_section, name="sitemap_section"),
@@ -41,6 +43,7 @@ urlpatterns += i18n_patterns(
     path("dokumen/", include("orders.urls_documents")),
     path("pembayaran/", include("payments.urls")),
     path("penjual/ulasan/", include("orders.urls_seller_reviews")),
+    path("penjual/saldo/", include("payments.urls_seller")),
     path("penjual/", include("shops.urls")),
     path("", include("cms.catalogue.urls")),
     # Wagtail's catch-all comes last.

@@ -401,6 +401,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(),  # every minute: products still marked dirty after the on-commit task
         "options": {"expires": 55},
     },
+    "sweep-payment-events": {
+        "task": "payments.tasks.sweep_payment_events",
+        "schedule": crontab(),  # every minute: webhook events the on-commit task did not process
+        "options": {"expires": 55},
+    },
     "resend-refunds": {
         "task": "payments.tasks_money.resend_refunds",
         "schedule": crontab(minute="*/5"),  # card refunds the broker never carried

@@ -219,7 +219,7 @@ def order_place(
             locked_cart = cart_qs_select_for_update().filter(pk=cart.pk).first()
             existing = Order.objects.filter(idempotency_key=key).first()
             if existing is not None:
-                return PlacedOrder(order=existing, created=False, next_action=_next_action(existing))
+                raise _DuplicateKey  # answered after the lock is released: the provider may call the network
             if locked_cart is None:
                 raise CartError(_("Your cart is empty."))
             order = _place_locked(
@@ -416,8 +416,22 @@ def _validate_contact(*, email: str, address: dict, notes: dict[int, str]) -> No
 
 
 def _next_action(order: Order) -> NextAction | None:
-    """Asked of the provider after the commit (never inside the stock transaction)."""
+    """Asked of the provider after the commit (never inside the stock transaction). A provider that refuses or
+    cannot be reached (Stripe down) does not fail the placed order: there is no next action, and the order
+    page offers "Pay now" (`payments:pay`)."""
+    import logging
+
+    from payments.errors import ProviderError
+
     payment = order.payments.order_by("-pk").first()
     if payment is None or payment.status != payment.Status.PENDING:
         return None
-    return get_provider(payment.provider).initiate(payment=payment)
+    try:
+        return get_provider(payment.provider).initiate(payment=payment)
+    except ProviderError:
+        logging.getLogger(__name__).warning(
+            "The payment of order %s could not be started; the shopper can pay from the order page.",
+            order.number,
+            exc_info=True,
+        )
+        return None

@@ -98,6 +98,11 @@ def checkout(request: HttpRequest) -> HttpResponse:
             address_create(user=user, data={**address_form.cleaned_data, "is_default": not saved_addresses})
     if placed.created:
         messages.success(request, _("Thank you! Your order %(number)s is placed.") % {"number": placed.order.number})
+    if placed.next_action is not None and placed.next_action.kind == "redirect":
+        # A hosted payment page (Stripe Checkout); it sends the shopper back to the payment's return page.
+        return redirect(placed.next_action.data["url"])
+    if placed.created and placed.order.payment_method == PaymentMethod.STRIPE and placed.next_action is None:
+        messages.warning(request, _("The card payment could not be started just now. Use “Pay now” to try again."))
     return redirect(order_page_url(placed.order))
 
 

@@ -13,10 +13,13 @@ from orders.models import PaymentMethod
 from .bank_transfer import BankTransferProvider
 from .base import NextAction, PaymentProvider, RefundResult
 from .cash_on_delivery import CashOnDeliveryProvider
+from .stripe import StripeProvider
 
 __all__ = ["NextAction", "PaymentProvider", "RefundResult", "available_payment_methods", "get_provider"]
 
+# Card first: checkout offers the methods in this order (the card is hidden until Stripe's keys are set).
 _PROVIDERS: dict[str, PaymentProvider] = {
+    PaymentMethod.STRIPE: StripeProvider(),
     PaymentMethod.BANK_TRANSFER: BankTransferProvider(),
     PaymentMethod.COD: CashOnDeliveryProvider(),
 }

@@ -107,3 +107,98 @@ PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 
 
 def upload(name: str, content: bytes, content_type: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+# --- Stripe ---------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def fake_stripe(settings, monkeypatch):
+    """The local Stripe stand-in (`tests.payments.fake_stripe`), with the settings pointing the SDK at it and
+    test keys set (so the card method is offered). The SDK's retry pauses are skipped."""
+    import stripe
+
+    from tests.payments import fake_stripe as fake_module
+
+    fake = fake_module.FakeStripe().start()
+    settings.STRIPE_API_BASE = fake.url
+    settings.STRIPE_SECRET_KEY = fake_module.SECRET_KEY
+    settings.STRIPE_PUBLISHABLE_KEY = fake_module.PUBLISHABLE_KEY
+    settings.STRIPE_WEBHOOK_SECRET = fake_module.WEBHOOK_SECRET
+    settings.STRIPE_MAX_NETWORK_RETRIES = 2
+    settings.SITE_URL = "http://testserver"
+    monkeypatch.setattr(
+        stripe._http_client.HTTPClient, "_sleep_time_seconds", lambda self, num_retries, response=None: 0
+    )
+    yield fake
+    fake.stop()
+
+
+# --- Operators' money screens (refunds, payouts, reconciliation) ----------------------------------------------
+
+
+def make_money_operator():
+    """An Operator-group user who may also refund, pay sellers out and read the reconciliation
+    (`payments.manage_payouts`), besides confirming bank transfers."""
+    user = make_operator()
+    group = Group.objects.get(name=OPERATOR_GROUP)
+    group.permissions.add(Permission.objects.get(content_type__app_label="payments", codename="manage_payouts"))
+    return type(user).objects.get(pk=user.pk)  # no cached permissions
+
+
+@pytest.fixture
+def money_operator():
+    return make_money_operator()
+
+
+@pytest.fixture
+def money_client(client, money_operator):
+    client.force_login(money_operator)
+    return client
+
+
+def shop_owner_user(shop):
+    return shop.members.get(role="owner").user
+
+
+def give_bank_account(shop, *, bank="BRI", number="0123456789", holder=None):
+    from payments.services.payouts import payout_account_update_bank
+
+    return payout_account_update_bank(
+        shop=shop,
+        user=shop_owner_user(shop),
+        bank_name=bank,
+        account_number=number,
+        account_holder=holder or shop.name,
+    )
+
+
+def paid_bank_shop_order(*, price=15_000, quantity=2, fee=10_000, commission=1_000, code=None, operator=None):
+    """A one-shop bank-transfer order placed and confirmed through the services (shop commission `commission`
+    basis points); returns (shop_order, payment). Total = price * quantity + fee."""
+    from orders.models import ShopOrder
+    from payments.services import bank_transfer_confirm
+
+    shop, flat, _pickup = shop_with_shipping(fee=fee, commission_basis_points=commission)
+    buyer = VerifiedUserFactory()
+    cart = cart_with([(variant_of(shop, price=price), quantity)], user=buyer)
+    order = place(cart, buyer=buyer, shipping={shop.pk: flat.pk}).order
+    payment = Payment.objects.get(order=order)
+    if code is not None:
+        Payment.objects.filter(pk=payment.pk).update(unique_code=code, amount=order.total + code)
+        payment.refresh_from_db()
+    bank_transfer_confirm(payment=payment, operator=operator or make_operator())
+    payment.refresh_from_db()
+    return ShopOrder.objects.select_related("order", "shop").get(order=order), payment
+
+
+def complete_shop_order(shop_order):
+    """Accept, ship and confirm receipt through the fulfilment services: the seller's money becomes available."""
+    from orders.models import ShopOrder
+    from orders.services.fulfilment import shop_order_accept, shop_order_confirm_received, shop_order_ship
+
+    owner = shop_owner_user(shop_order.shop)
+    shop_order_accept(shop_order=shop_order, user=owner)
+    shop_order_ship(shop_order=shop_order, user=owner, courier="JNE", tracking_number="JX123")
+    shop_order_confirm_received(shop_order=shop_order, user=shop_order.order.buyer)
+    return ShopOrder.objects.select_related("order", "shop").get(pk=shop_order.pk)
