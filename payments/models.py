@@ -370,3 +370,27 @@ class LedgerEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.shop_id} {self.kind} {self.amount}"
+
+    SUMMARIES = {
+        Kind.SALE: _("Sale %(number)s"),
+        Kind.SHIPPING: _("Shipping %(number)s"),
+        Kind.COMMISSION: _("Commission on %(number)s"),
+        Kind.COD_COMMISSION: _("Commission owed on cash on delivery %(number)s"),
+        Kind.REFUND: _("Refund to the shopper, %(number)s"),
+        Kind.COMMISSION_REFUND: _("Commission returned with the refund, %(number)s"),
+        Kind.PAYOUT: _("Payout %(number)s"),
+        Kind.PAYOUT_REVERSAL: _("Payout %(number)s failed, amount returned"),
+    }
+
+    @property
+    def summary(self) -> str:
+        """The entry in words, in the reader's language (rendered when read, not when booked), with its free
+        `description` (a note) after it. Uses `shop_order` and `payout` (load them with the entry)."""
+        if self.shop_order_id:
+            number = self.shop_order.number
+        elif self.payout_id:
+            number = f"#{self.payout_id}"
+        else:
+            number = ""
+        text = str(self.SUMMARIES[self.kind] % {"number": number}).strip() if self.kind in self.SUMMARIES else ""
+        return f"{text} · {self.description}" if self.description else text

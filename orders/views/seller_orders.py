@@ -88,7 +88,10 @@ def _render_detail(
     errors: dict | None = None,
     values: dict | None = None,
     conflict: str = "",
+    refund_form=None,
 ) -> HttpResponse:
+    from payments.views_seller import seller_refund_context  # payments depends on orders; the box is theirs
+
     order = shop_order.order
     payments = list(order.payments.all())
     buyer_phone = order.phone.as_e164 if order.phone else ""
@@ -106,8 +109,17 @@ def _render_detail(
         "errors": errors or {},
         "values": values or {},
         "conflict": conflict,
+        "refund": seller_refund_context(shop_order=shop_order, form=refund_form),
     }
     return TemplateResponse(request, f"{TEMPLATES}/detail.html", context, status=status)
+
+
+def render_seller_order(
+    request: HttpRequest, shop_order: ShopOrder, *, status: int = 200, conflict: str = "", refund_form=None
+) -> HttpResponse:
+    """The order page re-rendered by another app's action on it (a refund, `payments.views_seller`), with that
+    action's form errors or conflict."""
+    return _render_detail(request, shop_order, status=status, conflict=conflict, refund_form=refund_form)
 
 
 @verified_email_required

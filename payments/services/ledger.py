@@ -9,7 +9,6 @@ the commission the refund returns). The constraints on `LedgerEntry` make each o
 """
 
 from django.db.models import Sum
-from django.utils.translation import gettext as _
 
 from marketplace.core.money import basis_points_of
 from orders.models import OrderLine, ShopOrder
@@ -30,22 +29,12 @@ def ledger_book_payment(*, shop_orders) -> list[LedgerEntry]:
     """The shopper's money for these shop orders reached the platform (a card payment, a confirmed transfer)."""
     entries = []
     for shop_order in shop_orders:
-        number = shop_order.number
-        entries.append(_entry(shop_order, Kind.SALE, shop_order.subtotal, _("Sale %(number)s") % {"number": number}))
+        entries.append(LedgerEntry(**_fields(shop_order, Kind.SALE, shop_order.subtotal)))
         if shop_order.shipping_fee:
-            entries.append(
-                _entry(
-                    shop_order,
-                    Kind.SHIPPING,
-                    shop_order.shipping_fee,
-                    _("Shipping %(number)s") % {"number": number},
-                )
-            )
+            entries.append(LedgerEntry(**_fields(shop_order, Kind.SHIPPING, shop_order.shipping_fee)))
         fee = shop_order_commission(shop_order=shop_order)
         if fee:
-            entries.append(
-                _entry(shop_order, Kind.COMMISSION, -fee, _("Commission on %(number)s") % {"number": number})
-            )
+            entries.append(LedgerEntry(**_fields(shop_order, Kind.COMMISSION, -fee)))
     return LedgerEntry.objects.bulk_create(entries)
 
 
@@ -55,10 +44,7 @@ def ledger_book_cash_on_delivery(*, shop_order: ShopOrder) -> LedgerEntry | None
     fee = shop_order_commission(shop_order=shop_order)
     if not fee:
         return None
-    return LedgerEntry.objects.create(
-        **_fields(shop_order, Kind.COD_COMMISSION, -fee),
-        description=_("Commission owed on cash on delivery %(number)s") % {"number": shop_order.number},
-    )
+    return LedgerEntry.objects.create(**_fields(shop_order, Kind.COD_COMMISSION, -fee))
 
 
 def ledger_book_refund(*, refund: Refund) -> list[LedgerEntry]:
@@ -77,34 +63,18 @@ def ledger_book_refund(*, refund: Refund) -> list[LedgerEntry]:
     still_paid = max(shop_order.total - refunded, 0)
     kept = (fee * still_paid * 2 + shop_order.total) // (shop_order.total * 2) if shop_order.total else 0
     commission_back = fee - returned_before - kept
-    number = shop_order.number
     entries = []
     if refund.paid_back_by == Refund.PaidBackBy.PLATFORM:
-        entries.append(
-            LedgerEntry(
-                **_fields(shop_order, Kind.REFUND, -refund.amount),
-                refund=refund,
-                description=_("Refund to the shopper, %(number)s") % {"number": number},
-            )
-        )
+        entries.append(LedgerEntry(**_fields(shop_order, Kind.REFUND, -refund.amount), refund=refund))
     if commission_back:
-        entries.append(
-            LedgerEntry(
-                **_fields(shop_order, Kind.COMMISSION_REFUND, commission_back),
-                refund=refund,
-                description=_("Commission returned with the refund, %(number)s") % {"number": number},
-            )
-        )
+        entries.append(LedgerEntry(**_fields(shop_order, Kind.COMMISSION_REFUND, commission_back), refund=refund))
     return LedgerEntry.objects.bulk_create(entries)
 
 
 def ledger_book_payout(*, payout, reversal: bool = False) -> LedgerEntry:
     """A payout leaves the balance when it is created; a failed one comes back."""
-    if reversal:
-        kind, amount, text = Kind.PAYOUT_REVERSAL, payout.amount, _("Payout failed, amount returned")
-    else:
-        kind, amount, text = Kind.PAYOUT, -payout.amount, _("Payout")
-    return LedgerEntry.objects.create(shop_id=payout.shop_id, kind=kind, amount=amount, payout=payout, description=text)
+    kind, amount = (Kind.PAYOUT_REVERSAL, payout.amount) if reversal else (Kind.PAYOUT, -payout.amount)
+    return LedgerEntry.objects.create(shop_id=payout.shop_id, kind=kind, amount=amount, payout=payout)
 
 
 def _commission_charged(shop_order: ShopOrder) -> int:
@@ -117,7 +87,3 @@ def _sum(queryset) -> int:
 
 def _fields(shop_order: ShopOrder, kind: str, amount: int) -> dict:
     return {"shop_id": shop_order.shop_id, "shop_order": shop_order, "kind": kind, "amount": amount}
-
-
-def _entry(shop_order: ShopOrder, kind: str, amount: int, description: str) -> LedgerEntry:
-    return LedgerEntry(**_fields(shop_order, kind, amount), description=description)
