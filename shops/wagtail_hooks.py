@@ -232,6 +232,7 @@ class CategoryViewSet(ModelViewSet):
             TitleFieldPanel("name", targets=["slug"], placeholder=False),
             FieldPanel("slug"),
             FieldPanel("icon"),
+            FieldPanel("commission_basis_points"),
         ],
         base_form_class=operator_categories.CategoryForm,
     )

@@ -26,6 +26,7 @@ from ..errors import ShopStateError
 from ..locks import shop_qs_select_for_update
 from ..models import Shop, ShopMember
 from ..selectors import operator_email_list, shop_member_role, shop_owner, user_is_operator
+from .categories import MAX_COMMISSION_BASIS_POINTS
 from .slugs import slug_base, slug_free
 
 SLUG_BASE_MAX_LENGTH = 70  # leaves room for "-<n>" within the 80 characters of Shop.slug
@@ -502,3 +503,18 @@ def _mail_operators_submitted(*, shop: Shop) -> None:
         subject = " ".join(render_to_string("shops/emails/shop_submitted_subject.txt", context).split())
         body = render_to_string("shops/emails/shop_submitted.txt", context)
     send_mail(subject, body, None, recipients)
+
+
+def shop_set_commission(*, shop: Shop, operator, basis_points: int | None) -> Shop:
+    """The shop's commission override (None: the categories' rates apply). Operators only; the shop row is locked.
+    Orders placed before keep the rate frozen on their lines."""
+    if not user_is_operator(operator):
+        raise PermissionDenied
+    if basis_points is not None and not 0 <= basis_points <= MAX_COMMISSION_BASIS_POINTS:
+        raise ValidationError({"commission_basis_points": _("Enter a rate from 0 to 10000 basis points.")})
+    with transaction.atomic():
+        shop = shop_qs_select_for_update().get(pk=shop.pk)
+        if shop.commission_basis_points != basis_points:
+            shop.commission_basis_points = basis_points
+            shop.save(update_fields=["commission_basis_points", "updated_at"])
+    return shop

@@ -18,6 +18,7 @@ from .. import services
 from ..errors import ShopStateError
 from ..models import Shop
 from ..selectors import SHOP_ADDRESS_RELATIONS, shop_owner, user_is_operator
+from ..services.categories import MAX_COMMISSION_BASIS_POINTS
 
 URL_NAMESPACE = "shop_review"
 
@@ -62,8 +63,20 @@ class LegalVerifyForm(forms.Form):
     )
 
 
+class CommissionForm(forms.Form):
+    """The shop's own commission rate; empty = the category's rate (or the platform default)."""
+
+    commission_basis_points = forms.IntegerField(
+        label=_("Commission for this shop"),
+        required=False,
+        min_value=0,
+        max_value=MAX_COMMISSION_BASIS_POINTS,
+        help_text=_("in basis points: 500 = 5%"),
+    )
+
+
 # Other forms on the review page, told apart by their `action`; each calls one service and comes back here.
-SHOP_ACTIONS = {"verify_legal", "product_review"}
+SHOP_ACTIONS = {"verify_legal", "product_review", "commission"}
 
 
 def _shop_action(request: HttpRequest, shop: Shop) -> HttpResponse:
@@ -82,6 +95,16 @@ def _shop_action(request: HttpRequest, shop: Shop) -> HttpResponse:
                         messages.error(request, message)
             else:
                 messages.success(request, _("Verified; shoppers now see the badges."))
+    elif action == "commission":
+        form = CommissionForm(request.POST)
+        if not form.is_valid():
+            for message in form.errors.get("commission_basis_points", []):
+                messages.error(request, message)
+        else:
+            services.shop_set_commission(
+                shop=shop, operator=request.user, basis_points=form.cleaned_data["commission_basis_points"]
+            )
+            messages.success(request, _("Commission rate saved; it applies to new orders."))
     else:  # product_review
         required = request.POST.get("required") == "1"
         services.shop_set_product_review(shop=shop, operator=request.user, required=required)
@@ -137,6 +160,7 @@ def shop_review(request: HttpRequest, pk: int) -> HttpResponse:
         "actions": available,
         "failed_action": failed_action,
         "legal_form": LegalVerifyForm(),
+        "commission_form": CommissionForm(initial={"commission_basis_points": shop.commission_basis_points}),
         "unverified_documents": [
             key
             for key, (value_field, verified_field) in services.LEGAL_DOCUMENTS.items()

@@ -8,11 +8,15 @@ created with treebeard's `add_root`/`add_child`, and the services' translated er
 - Index: the whole tree in tree order (path), each row indented by its depth, with "Add subcategory".
 - Add: a top-level category at `new/`, a child at `new/<parent pk>/`.
 - Delete: refused with a clear message while the category or one below it has products.
+- Commission: the category's rate in basis points (`Category.commission_basis_points`, 0..10000; empty = the
+  parent's rate or the platform default), set in the same transaction as the service's write.
 """
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import transaction
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -27,19 +31,26 @@ from wagtail.log_actions import log
 
 from ..models import Category
 from ..selectors import user_is_operator
-from ..services.categories import category_create, category_delete, category_product_count, category_update
+from ..services.categories import (
+    MAX_COMMISSION_BASIS_POINTS,
+    category_create,
+    category_delete,
+    category_product_count,
+    category_set_commission,
+    category_update,
+)
 
 URL_NAMESPACE = "categories"
 FORM_FIELDS = ("name", "slug", "icon")
 
 
 class CategoryForm(WagtailAdminModelForm):
-    """Name, slug and icon. Checks beyond the field formats (unique slug, unique name among siblings) are
-    the services' job, so the form does not run the model's unique checks twice."""
+    """Name, slug, icon and commission rate. Checks beyond the field formats (unique slug, unique name among
+    siblings) are the services' job, so the form does not run the model's unique checks twice."""
 
     class Meta:
         model = Category
-        fields = list(FORM_FIELDS)
+        fields = [*FORM_FIELDS, "commission_basis_points"]
         widgets = {"slug": SlugInput}
 
     def __init__(self, *args, **kwargs):
@@ -48,6 +59,13 @@ class CategoryForm(WagtailAdminModelForm):
         self.fields["slug"].help_text = _(
             "The address of the category page (/kategori/…/). Leave it empty to make it from the name."
         )
+        if "commission_basis_points" in self.fields:
+            field = self.fields["commission_basis_points"]
+            field.required = False
+            field.min_value, field.max_value = 0, MAX_COMMISSION_BASIS_POINTS
+            field.validators = [MinValueValidator(0), MaxValueValidator(MAX_COMMISSION_BASIS_POINTS)]
+            field.widget.attrs.update({"min": 0, "max": MAX_COMMISSION_BASIS_POINTS, "step": 1})
+            field.help_text = _("in basis points: 500 = 5%")
 
     def validate_unique(self):
         pass
@@ -143,13 +161,16 @@ class CategoryCreateView(CreateView):
 
     def save_instance(self):
         data = self.form.cleaned_data
-        category = category_create(
-            operator=self.request.user,
-            name=data["name"],
-            slug=data["slug"],
-            icon=data["icon"],
-            parent=self.parent,
-        )
+        with transaction.atomic():
+            category = category_create(
+                operator=self.request.user,
+                name=data["name"],
+                slug=data["slug"],
+                icon=data["icon"],
+                parent=self.parent,
+            )
+            if "commission_basis_points" in data:
+                category = category_set_commission(category=category, basis_points=data["commission_basis_points"])
         log(instance=category, action="wagtail.create", user=self.request.user)
         return category
 
@@ -165,11 +186,14 @@ class CategoryCreateView(CreateView):
 class CategoryEditView(EditView):
     def save_instance(self):
         data = self.form.cleaned_data
-        category = category_update(
-            category=self.object,
-            operator=self.request.user,
-            **{field: data[field] for field in FORM_FIELDS},
-        )
+        with transaction.atomic():
+            category = category_update(
+                category=self.object,
+                operator=self.request.user,
+                **{field: data[field] for field in FORM_FIELDS},
+            )
+            if "commission_basis_points" in data:
+                category = category_set_commission(category=category, basis_points=data["commission_basis_points"])
         log(instance=category, action="wagtail.edit", user=self.request.user, content_changed=True)
         return category
 
