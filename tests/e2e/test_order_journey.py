@@ -130,8 +130,21 @@ def fill_the_cart_from_two_shops(page, base_url: str) -> None:
 
 
 def check_out(page, base_url: str, data: dict, *, payment: str) -> str:
-    """Fills the address through the chained selects, picks "JNE Reguler" for each shop and `payment`, places the
-    order; returns the order number from the order page's URL."""
+    """Fills the checkout (`fill_the_checkout`) and places the order; returns the order number from the order
+    page's URL."""
+    fill_the_checkout(page, data, payment=payment)
+    main = page.get_by_role("main")
+    main.get_by_role("button", name="Buat pesanan").click()
+
+    expect(page).to_have_url(re.compile(rf"^{re.escape(base_url)}/pesanan/PU-\d{{6}}-[A-Z0-9]+/$"))
+    number = page.url.rstrip("/").rsplit("/", 1)[1]
+    expect(main.get_by_role("heading", level=1)).to_have_text(f"Pesanan {number}")
+    expect(page.locator("ul.messages")).to_contain_text(f"Terima kasih! Pesanan {number} sudah dibuat.")
+    return number
+
+
+def fill_the_checkout(page, data: dict, *, payment: str) -> None:
+    """Fills the address through the chained selects, picks "JNE Reguler" for each shop and `payment`."""
     main = page.get_by_role("main")
     expect(main.get_by_label(field_label("Nama penerima"))).to_have_value("Ni Luh Ayu Lestari")
     main.get_by_label(field_label("No. HP / WhatsApp")).fill("0812 3456 7001")
@@ -160,13 +173,6 @@ def check_out(page, base_url: str, data: dict, *, payment: str) -> str:
     expect(main.get_by_label(f"JNE Reguler — {rupiah(10_000)}")).to_be_checked()
     main.get_by_label(re.compile(rf"^{re.escape(payment)}")).check()
     assert_fits_the_phone(page)
-    main.get_by_role("button", name="Buat pesanan").click()
-
-    expect(page).to_have_url(re.compile(rf"^{re.escape(base_url)}/pesanan/PU-\d{{6}}-[A-Z0-9]+/$"))
-    number = page.url.rstrip("/").rsplit("/", 1)[1]
-    expect(main.get_by_role("heading", level=1)).to_have_text(f"Pesanan {number}")
-    expect(page.locator("ul.messages")).to_contain_text(f"Terima kasih! Pesanan {number} sudah dibuat.")
-    return number
 
 
 def shop_order_card(page, shop_name: str):
