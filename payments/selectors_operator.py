@@ -119,15 +119,19 @@ def refunds_due() -> QuerySet[ShopOrder]:
 
 
 def flagged_payments() -> QuerySet[Payment]:
-    """Payments flagged for an operator (money that did not match), the newest first."""
-    return Payment.objects.filter(flagged_at__isnull=False).select_related("order").order_by("-flagged_at", "-pk")
+    """Payments flagged for an operator (money that did not match) and not resolved yet, the newest first."""
+    return (
+        Payment.objects.filter(flagged_at__isnull=False, flag_resolved_at__isnull=True)
+        .select_related("order")
+        .order_by("-flagged_at", "-pk")
+    )
 
 
 def payments_overview(*, minimum: int, limit: int = 10) -> PaymentsOverview:
     """Everything the overview shows, in eight queries."""
     payment_counts = Payment.objects.aggregate(
         pending=Count("pk", filter=Q(provider=PaymentMethod.BANK_TRANSFER, status=Payment.Status.PENDING)),
-        flagged=Count("pk", filter=Q(flagged_at__isnull=False)),
+        flagged=Count("pk", filter=Q(flagged_at__isnull=False, flag_resolved_at__isnull=True)),
     )
     since = timezone.now() - datetime.timedelta(days=FAILED_REFUNDS_DAYS)
     refund_counts = Refund.objects.aggregate(
@@ -167,7 +171,7 @@ def dashboard_counts() -> DashboardCounts:
     """The key counts for the Wagtail dashboard panel, in three queries."""
     payments = Payment.objects.aggregate(
         pending=Count("pk", filter=Q(provider=PaymentMethod.BANK_TRANSFER, status=Payment.Status.PENDING)),
-        flagged=Count("pk", filter=Q(flagged_at__isnull=False)),
+        flagged=Count("pk", filter=Q(flagged_at__isnull=False, flag_resolved_at__isnull=True)),
     )
     to_pay_back = Refund.objects.filter(
         status=Refund.Status.PENDING, method=Refund.Method.MANUAL, paid_back_by=Refund.PaidBackBy.PLATFORM

@@ -35,7 +35,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from marketplace.core.errors import StateConflictError
 from marketplace.core.money import format_rupiah
 
-from .models import Refund
+from .models import Payment, Refund
 from .selectors import parse_amount, payable_balances, shop_order_money
 from .selectors_operator import (
     RECONCILIATION_CSV_COLUMNS,
@@ -50,6 +50,7 @@ from .selectors_operator import (
     shop_order_find,
     shop_order_refunds,
 )
+from .services.payments import payment_flag_resolve
 from .services.payouts import (
     payout_batch_create,
     payout_batch_export,
@@ -156,6 +157,22 @@ def overview(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, "payments/operator/overview.html", context)
 
 
+def _attempt(request: HttpRequest, action, success: str) -> bool:
+    """Run a service call; its refusal (field errors, a state conflict) becomes error messages and changes
+    nothing, its success the `success` message. Returns whether it succeeded."""
+    try:
+        action()
+    except ValidationError as error:
+        for message in _error_messages(error):
+            messages.error(request, message)
+        return False
+    except StateConflictError as error:
+        messages.error(request, error.message)
+        return False
+    messages.success(request, success)
+    return True
+
+
 @require_POST
 def refund_paid_back(request: HttpRequest, refund_id: int) -> HttpResponse:
     """Record how a pending manual refund was paid back (the platform transferred the money)."""
@@ -169,19 +186,31 @@ def refund_paid_back(request: HttpRequest, refund_id: int) -> HttpResponse:
             for message in field_messages:
                 messages.error(request, message)
         return redirect(reverse(f"{OVERVIEW_NAMESPACE}:index"))
-    try:
-        refund_record_paid_back(refund=refund, operator=request.user, manual_note=form.cleaned_data["manual_note"])
-    except ValidationError as error:
-        for message in _error_messages(error):
-            messages.error(request, message)
-    except StateConflictError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            _("Refund of %(amount)s for %(number)s recorded as paid back.")
-            % {"amount": format_rupiah(refund.amount), "number": refund.shop_order.number},
-        )
+    _attempt(
+        request,
+        lambda: refund_record_paid_back(
+            refund=refund, operator=request.user, manual_note=form.cleaned_data["manual_note"]
+        ),
+        _("Refund of %(amount)s for %(number)s recorded as paid back.")
+        % {"amount": format_rupiah(refund.amount), "number": refund.shop_order.number},
+    )
+    return redirect(reverse(f"{OVERVIEW_NAMESPACE}:index"))
+
+
+@require_POST
+def flag_resolve(request: HttpRequest, payment_id: int) -> HttpResponse:
+    """An operator handled a flagged payment and says what was done; it leaves the list."""
+    _require_permission(request)
+    payment = Payment.objects.select_related("order").filter(pk=payment_id).first()
+    if payment is None:
+        raise Http404
+    _attempt(
+        request,
+        lambda: payment_flag_resolve(
+            payment=payment, operator=request.user, resolution=request.POST.get("resolution", "")
+        ),
+        _("The flag on %(number)s is resolved.") % {"number": payment.order.number},
+    )
     return redirect(reverse(f"{OVERVIEW_NAMESPACE}:index"))
 
 
@@ -338,16 +367,12 @@ def payout_paid(request: HttpRequest, payout_id: int) -> HttpResponse:
     payout = _get_payout(payout_id)
     form = MarkPaidForm(request.POST)
     reference = form.cleaned_data["reference"] if form.is_valid() else ""
-    try:
-        payout_mark_paid(payout=payout, operator=request.user, reference=reference)
-    except StateConflictError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            _("Payout of %(amount)s to %(shop)s marked paid.")
-            % {"amount": format_rupiah(payout.amount), "shop": payout.shop.name},
-        )
+    _attempt(
+        request,
+        lambda: payout_mark_paid(payout=payout, operator=request.user, reference=reference),
+        _("Payout of %(amount)s to %(shop)s marked paid.")
+        % {"amount": format_rupiah(payout.amount), "shop": payout.shop.name},
+    )
     return _back_to_batch(payout)
 
 
@@ -355,19 +380,12 @@ def payout_paid(request: HttpRequest, payout_id: int) -> HttpResponse:
 def payout_failed(request: HttpRequest, payout_id: int) -> HttpResponse:
     _require_permission(request)
     payout = _get_payout(payout_id)
-    try:
-        payout_mark_failed(payout=payout, operator=request.user, reason=request.POST.get("reason", ""))
-    except ValidationError as error:
-        for message in _error_messages(error):
-            messages.error(request, message)
-    except StateConflictError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            _("Payout of %(amount)s to %(shop)s marked failed; the amount is back in the shop's balance.")
-            % {"amount": format_rupiah(payout.amount), "shop": payout.shop.name},
-        )
+    _attempt(
+        request,
+        lambda: payout_mark_failed(payout=payout, operator=request.user, reason=request.POST.get("reason", "")),
+        _("Payout of %(amount)s to %(shop)s marked failed; the amount is back in the shop's balance.")
+        % {"amount": format_rupiah(payout.amount), "shop": payout.shop.name},
+    )
     return _back_to_batch(payout)
 
 

@@ -30,6 +30,7 @@ overview_urlpatterns = [
     path("", money.overview, name="index"),
     path("refund/", money.refund_shop_order, name="refund"),
     path("refunds/<int:refund_id>/paid-back/", money.refund_paid_back, name="paid_back"),
+    path("flagged/<int:payment_id>/resolve/", money.flag_resolve, name="flag_resolve"),
 ]
 
 payout_urlpatterns = [

@@ -179,22 +179,31 @@ def shop_order_card(page, shop_name: str):
     return page.get_by_role("main").locator("[data-shop-order]").filter(has=page.get_by_role("heading", name=shop_name))
 
 
-def operator_confirms_the_transfer(browser, base_url: str, amount: int, number: str) -> None:
-    """The operator, at the office, searches the pending transfers by the amount on the bank statement."""
-    operator = VerifiedUserFactory(email=OPERATOR_EMAIL, full_name="Operator Badung")
+def operator_in_the_cms(browser, base_url: str, *, email: str, permission: str, path: str):
+    """An Operator-group user holding `payments.<permission>`, logged in to the CMS at `path` in a desktop
+    browser context; returns the context (the caller closes it) and its page."""
+    operator = VerifiedUserFactory(email=email, full_name="Operator Badung")
     group = Group.objects.get_or_create(name=OPERATOR_GROUP)[0]
-    for app_label, codename in (("wagtailadmin", "access_admin"), ("payments", "confirm_bank_transfer")):
+    for app_label, codename in (("wagtailadmin", "access_admin"), ("payments", permission)):
         group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
     operator.groups.add(group)
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID", accept_downloads=True)
     page = context.new_page()
+    page.goto(f"{base_url}{path}")
+    main = page.get_by_role("main")
+    main.get_by_label(field_label("Email")).fill(email)
+    main.get_by_label(field_label("Kata sandi")).fill(DEFAULT_PASSWORD)
+    main.get_by_role("button", name="Masuk").click()
+    expect(page).to_have_url(re.compile(rf"{re.escape(path)}$"))
+    return context, page
+
+
+def operator_confirms_the_transfer(browser, base_url: str, amount: int, number: str) -> None:
+    """The operator, at the office, searches the pending transfers by the amount on the bank statement."""
+    context, page = operator_in_the_cms(
+        browser, base_url, email=OPERATOR_EMAIL, permission="confirm_bank_transfer", path="/cms/transfer-bank/"
+    )
     try:
-        page.goto(f"{base_url}/cms/transfer-bank/")
-        main = page.get_by_role("main")
-        main.get_by_label(field_label("Email")).fill(OPERATOR_EMAIL)
-        main.get_by_label(field_label("Kata sandi")).fill(DEFAULT_PASSWORD)
-        main.get_by_role("button", name="Masuk").click()
-        expect(page).to_have_url(re.compile(r"/cms/transfer-bank/$"))
         # Another shopper's transfer waits too; the amount tells them apart.
         expect(page.get_by_test_id("pending-count")).to_have_text("2 transfer menunggu konfirmasi")
         search = page.get_by_role("search")

@@ -11,14 +11,11 @@ invariant is checked at the end.
 import re
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from playwright.sync_api import expect
 
-from accounts.selectors import OPERATOR_GROUP
 from orders.models import Order, ShopOrder
 from payments.models import LedgerEntry, Payment, Payout, Refund
 from payments.selectors import shop_balance
-from tests.factories.accounts import DEFAULT_PASSWORD, VerifiedUserFactory
 from tests.payments.conftest import fake_stripe  # noqa: F401 - the local Stripe stand-in, as a fixture here too
 from tests.payments.money import assert_platform_invariant, assert_shop_order_invariant, ship
 
@@ -28,11 +25,11 @@ from .test_order_journey import (
     SHOP_A,
     SHOP_B,
     confirm_received,
-    field_label,
     fill_the_cart_from_two_shops,
     fill_the_checkout,
     log_in,
     marketplace,
+    operator_in_the_cms,
     rupiah,
     seller_fulfils,
 )
@@ -44,20 +41,11 @@ SHOP_A_NET = 66_000 - 2_800 - 28_000 + 1_188
 
 
 def operator_pays_the_batch(browser, base_url: str) -> None:
-    operator = VerifiedUserFactory(email=OPERATOR_EMAIL, full_name="Keuangan Badung")
-    group = Group.objects.get_or_create(name=OPERATOR_GROUP)[0]
-    for app_label, codename in (("wagtailadmin", "access_admin"), ("payments", "manage_payouts")):
-        group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
-    operator.groups.add(group)
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID", accept_downloads=True)
-    page = context.new_page()
+    context, page = operator_in_the_cms(
+        browser, base_url, email=OPERATOR_EMAIL, permission="manage_payouts", path="/cms/pencairan/"
+    )
+    main = page.get_by_role("main")
     try:
-        page.goto(f"{base_url}/cms/pencairan/")
-        main = page.get_by_role("main")
-        main.get_by_label(field_label("Email")).fill(OPERATOR_EMAIL)
-        main.get_by_label(field_label("Kata sandi")).fill(DEFAULT_PASSWORD)
-        main.get_by_role("button", name="Masuk").click()
-        expect(page).to_have_url(re.compile(r"/cms/pencairan/$"))
         expect(main).to_contain_text(rupiah(SHOP_A_NET))
         main.get_by_role("button", name="Buat batch").click()
         expect(page.get_by_test_id("batch-total")).to_have_text(rupiah(SHOP_A_NET))

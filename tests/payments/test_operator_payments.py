@@ -432,3 +432,36 @@ def test_a_non_operator_cannot_set_a_shops_commission(client):
 
     assert response.status_code == 302
     assert Shop.objects.get(pk=shop.pk).commission_basis_points == 300
+
+
+def test_an_operator_resolves_a_flagged_payment_and_it_leaves_the_list(money_client):
+    _order, _shops, payment = bank_order(code=9)
+    payment_flag(payment=payment, reason="Currency USD does not match IDR")
+    url = f"{OVERVIEW}flagged/{payment.pk}/resolve/"
+
+    refused = money_client.post(url, {"resolution": "  "}, follow=True)
+    payment.refresh_from_db()
+    assert payment.flag_resolved_at is None
+    assert refused.context["overview"].flagged == [payment]
+
+    response = money_client.post(url, {"resolution": "Dikembalikan lewat dasbor Stripe, re_123"}, follow=True)
+    payment.refresh_from_db()
+    assert payment.flag_resolution == "Dikembalikan lewat dasbor Stripe, re_123"
+    assert payment.flag_resolved_by is not None
+    assert payment.status == "pending"  # resolving a flag moves no money
+    assert response.context["overview"].flagged == []
+    assert response.context["overview"].flagged_count == 0
+    again = money_client.post(url, {"resolution": "twice"}, follow=True)
+    payment.refresh_from_db()
+    assert payment.flag_resolution == "Dikembalikan lewat dasbor Stripe, re_123"
+    assert messages_of(again)
+
+
+def test_resolving_a_flag_needs_the_payout_permission(client):
+    _order, _shops, payment = bank_order(code=11)
+    payment_flag(payment=payment, reason="Amount differs")
+    client.force_login(make_operator())  # confirms transfers, but may not handle money flags
+    response = client.post(f"{OVERVIEW}flagged/{payment.pk}/resolve/", {"resolution": "ok"})
+    assert response.status_code in (302, 403)
+    payment.refresh_from_db()
+    assert payment.flag_resolved_at is None
