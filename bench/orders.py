@@ -36,7 +36,6 @@ import http.client
 import itertools
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -47,7 +46,6 @@ import uuid
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from http.cookies import SimpleCookie
 from pathlib import Path
 
@@ -61,7 +59,6 @@ from run import (
     EXIT_SEED,
     HOST,
     REPO,
-    RESULTS_DIR,
     SETTINGS_MODULE,
     TRIVIAL_PATH,
     BenchError,
@@ -71,13 +68,14 @@ from run import (
     bench_env,
     combine,
     free_port,
-    git_describe,
+    machine_info,
     require_wrk,
     run_in_workdir,
     run_wrk,
     seed,
     status_text,
     table,
+    write_results,
     wrk_version,
 )
 
@@ -430,6 +428,7 @@ def latency_summary(values: list[float]) -> dict[str, float | int]:
         "count": len(values),
         "p50_ms": percentile_ms(values, 0.50),
         "p90_ms": percentile_ms(values, 0.90),
+        "p95_ms": percentile_ms(values, 0.95),
         "p99_ms": percentile_ms(values, 0.99),
         "mean_ms": round(statistics.fmean(values) * 1000, 3) if values else 0.0,
         "max_ms": percentile_ms(values, 1.0),
@@ -509,6 +508,7 @@ def driver_row(ctx: Context, label: str, step: Step) -> Measurement:
         p50_ms=summary["p50_ms"],
         p90_ms=summary["p90_ms"],
         p99_ms=summary["p99_ms"],
+        p95_ms=summary["p95_ms"],
         mean_ms=summary["mean_ms"],
         max_ms=summary["max_ms"],
         socket_errors=dict(tally.errors),
@@ -567,6 +567,53 @@ def one_round(ctx: Context) -> dict[str, list[Measurement]]:
     return rows
 
 
+def measure_rounds(
+    server: Gunicorn, args: argparse.Namespace, intro: str, one_round: Callable[[], dict]
+) -> tuple[list[dict], tuple[float, ...], tuple[float, ...]]:
+    """Start gunicorn, print `intro`, run `one_round` `args.rounds` times, stop gunicorn (also on an error);
+    return the rounds and the load averages before and after. Shared by the driver benchmarks."""
+    load_before = os.getloadavg()
+    rounds = []
+    try:
+        seconds = server.start()
+        print(
+            f"gunicorn ({args.workers} workers, {SETTINGS_MODULE}) answers on http://{HOST}:{server.port} "
+            f"after {seconds:.1f}s"
+        )
+        print(intro)
+        for number in range(1, args.rounds + 1):
+            if args.rounds > 1:
+                print(f" round {number}/{args.rounds}")
+            rounds.append(one_round())
+    finally:
+        server.stop()
+    return rounds, load_before, os.getloadavg()
+
+
+def verdict(rows: list[Measurement], mismatch: str = "") -> int:
+    """EXIT_OK, or EXIT_NON_2XX after saying which rows answered something unexpected (or had socket errors) and
+    what did not match (`mismatch`, empty when the counts matched)."""
+    broken = [m.path for m in rows if not m.ok]
+    if not broken and not mismatch:
+        return EXIT_OK
+    print(
+        "\nNOT OK: "
+        + (f"{', '.join(broken)} answered something unexpected or had socket errors. " if broken else "")
+        + mismatch,
+        file=sys.stderr,
+    )
+    return EXIT_NON_2XX
+
+
+def add_database_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--database",
+        metavar="URL",
+        help="database URL (default: DATABASE_URL, else SQLite in a temporary folder). A PostgreSQL database that "
+        "does not exist is created and dropped at the end; an existing one is used as it is: never a real one",
+    )
+
+
 def checkout_alone(cart: Measurement, order: Measurement, trivials: list[Measurement]) -> tuple[float, float] | None:
     """Checkouts per second the server could do without the cart add of each order, estimated from the closed
     loop's time per order minus its time per cart add; and that rate ÷ the trivial view's around the order run."""
@@ -594,12 +641,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--workers", type=int, default=os.cpu_count() or 2, help="gunicorn worker processes (default: CPU count)"
     )
     parser.add_argument("--rounds", type=int, default=1, help="repeat the whole sequence, report medians (default 1)")
-    parser.add_argument(
-        "--database",
-        metavar="URL",
-        help="database URL (default: DATABASE_URL, else SQLite in a temporary folder). A PostgreSQL database that "
-        "does not exist is created and dropped at the end; an existing one is used as it is: never a real one",
-    )
+    add_database_option(parser)
     parser.add_argument(
         "--sessions", type=int, default=2000, help="returning visitors: anonymous carts with a session (default 2000)"
     )
@@ -650,26 +692,12 @@ def benchmark(args: argparse.Namespace, workdir: Path) -> int:
         ctx = Context(port=port, args=args, plan=plan, sessions_file=sessions_file, wrk=wrk)
 
         server = Gunicorn(env, port, args.workers, workdir / "gunicorn.log")
-        load_before = os.getloadavg()
-        rounds = []
-        try:
-            seconds = server.start()
-            print(
-                f"gunicorn ({args.workers} workers, {SETTINGS_MODULE}) answers on http://{HOST}:{port} "
-                f"after {seconds:.1f}s"
-            )
-            print(
-                f"Each measurement {args.duration}s, {args.connections} connections "
-                f"(wrk: {args.threads} threads; Python driver: one thread per connection); "
-                f"DATABASE_CONN_MAX_AGE={env.get('DATABASE_CONN_MAX_AGE', '0')}"
-            )
-            for number in range(1, args.rounds + 1):
-                if args.rounds > 1:
-                    print(f" round {number}/{args.rounds}")
-                rounds.append(one_round(ctx))
-        finally:
-            server.stop()
-        load_after = os.getloadavg()
+        intro = (
+            f"Each measurement {args.duration}s, {args.connections} connections "
+            f"(wrk: {args.threads} threads; Python driver: one thread per connection); "
+            f"DATABASE_CONN_MAX_AGE={env.get('DATABASE_CONN_MAX_AGE', '0')}"
+        )
+        rounds, load_before, load_after = measure_rounds(server, args, intro, lambda: one_round(ctx))
         counts = manage_json(COUNT_SCRIPT.format(email=BENCH_EMAIL), env)
 
     def merged(kind: str, index: int) -> Measurement:
@@ -722,13 +750,7 @@ def benchmark(args: argparse.Namespace, workdir: Path) -> int:
         f"{ctx.checkouts_created} checkouts answered 201" + ("." if counted_ok else " — MISMATCH")
     )
 
-    now = datetime.now(UTC)
-    output = args.output or RESULTS_DIR / f"orders-{now.strftime('%Y%m%dT%H%M%SZ')}.json"
-    output.parent.mkdir(parents=True, exist_ok=True)
     report = {
-        "created": now.isoformat(timespec="seconds"),
-        "git": git_describe(),
-        "settings": SETTINGS_MODULE,
         "database": database,
         "database_conn_max_age": env.get("DATABASE_CONN_MAX_AGE", "0"),
         "cache": "redis" if env["CACHE_URL"] else "locmem",
@@ -737,13 +759,7 @@ def benchmark(args: argparse.Namespace, workdir: Path) -> int:
         "driver": {"threads": args.connections, "client": "http.client keep-alive, one connection per thread"},
         "duration_s": args.duration,
         "rounds": args.rounds,
-        "machine": {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-            "loadavg_before": load_before,
-            "loadavg_after": load_after,
-        },
+        "machine": machine_info(load_before, load_after),
         "seed_seconds": {k: round(v, 2) for k, v in timings.items()},
         "ratios": "each run divided by the mean of the trivial runs (same load generator) just before and after it; "
         "with several rounds, the median of those ratios",
@@ -768,19 +784,11 @@ def benchmark(args: argparse.Namespace, workdir: Path) -> int:
         },
         "trivial_runs": len(all_trivials),
     }
-    output.write_text(json.dumps(report, indent=2) + "\n")
-    print(f"Results written to {output.relative_to(REPO) if output.is_relative_to(REPO) else output}")
-
-    broken = [m.path for m in [wrk_trivial, *wrk_rows, py_trivial, *py_rows] if not m.ok]
-    if broken or not counted_ok:
-        print(
-            "\nNOT OK: "
-            + (f"{', '.join(broken)} answered something unexpected or had socket errors. " if broken else "")
-            + ("" if counted_ok else "The orders in the database do not match the checkouts answered 201."),
-            file=sys.stderr,
-        )
-        return EXIT_NON_2XX
-    return EXIT_OK
+    write_results(report, args.output, "orders-")
+    return verdict(
+        [wrk_trivial, *wrk_rows, py_trivial, *py_rows],
+        "" if counted_ok else "The orders in the database do not match the checkouts answered 201.",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -75,6 +75,7 @@ class Measurement:
     ok: bool
     rps_ratio: float | None = None
     p50_ratio: float | None = None
+    p95_ms: float | None = None  # the Python load driver of bench/orders.py gives it; wrk's report does not
     wrk_output: str = field(default="", repr=False)
 
 
@@ -376,14 +377,25 @@ def status_text(m: Measurement) -> str:
     return codes
 
 
-def table(rows: list[Measurement]) -> str:
-    header = ("URL", "status", "req/s", "p50 ms", "p99 ms", "req/s ÷ trivial", "p50 ÷ trivial")
+def table(rows: list[Measurement], *, p95: bool = False) -> str:
+    """The rows as a text table; `p95` adds a p95 column (rows without one show "-")."""
+    header = (
+        "URL",
+        "status",
+        "req/s",
+        "p50 ms",
+        *(["p95 ms"] if p95 else []),
+        "p99 ms",
+        "req/s ÷ trivial",
+        "p50 ÷ trivial",
+    )
     body = [
         (
             m.path + ("" if m.ok else "  !"),
             status_text(m),
             f"{m.rps:.1f}",
             f"{m.p50_ms:.2f}",
+            *([f"{m.p95_ms:.2f}" if m.p95_ms is not None else "-"] if p95 else []),
             f"{m.p99_ms:.2f}",
             "-" if m.rps_ratio is None else f"{m.rps_ratio:.3f}",
             "-" if m.p50_ratio is None else f"{m.p50_ratio:.2f}",
@@ -408,6 +420,30 @@ def git_describe() -> dict[str, str | bool]:
         return proc.stdout.strip()
 
     return {"commit": git("rev-parse", "HEAD"), "dirty": bool(git("status", "--porcelain", "--untracked-files=no"))}
+
+
+def machine_info(load_before: tuple[float, ...], load_after: tuple[float, ...]) -> dict:
+    """What a report was measured on: CPUs, Python, platform and the load averages around the run."""
+    return {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "loadavg_before": load_before,
+        "loadavg_after": load_after,
+    }
+
+
+def write_results(report: dict, output: Path | None, prefix: str = "") -> Path:
+    """Write `report` as JSON, after when it was made, at which commit and with which settings, to `output`
+    (default bench/results/<prefix><UTC time>.json); say where. Shared by the bench scripts."""
+    now = datetime.now(UTC)
+    output = output or RESULTS_DIR / f"{prefix}{now.strftime('%Y%m%dT%H%M%SZ')}.json"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    header = {"created": now.isoformat(timespec="seconds"), "git": git_describe(), "settings": SETTINGS_MODULE}
+    report = {**header, **report}
+    output.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"Results written to {output.relative_to(REPO) if output.is_relative_to(REPO) else output}")
+    return output
 
 
 def wrk_version(wrk: str) -> str:
@@ -570,13 +606,7 @@ def benchmark(args: argparse.Namespace, workdir: Path) -> int:
         f"Load average {load_before[0]:.2f} before, {load_after[0]:.2f} after, on {os.cpu_count()} CPUs."
     )
 
-    now = datetime.now(UTC)
-    output = args.output or RESULTS_DIR / f"{now.strftime('%Y%m%dT%H%M%SZ')}.json"
-    output.parent.mkdir(parents=True, exist_ok=True)
     report = {
-        "created": now.isoformat(timespec="seconds"),
-        "git": git_describe(),
-        "settings": SETTINGS_MODULE,
         "database": database,
         "cache": "redis" if env["CACHE_URL"] else "locmem",
         "page_cache": page_cache,
@@ -587,13 +617,7 @@ def benchmark(args: argparse.Namespace, workdir: Path) -> int:
             "connections": args.connections,
             "duration_s": args.duration,
         },
-        "machine": {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-            "loadavg_before": load_before,
-            "loadavg_after": load_after,
-        },
+        "machine": machine_info(load_before, load_after),
         "seed_seconds": {k: round(v, 2) for k, v in timings.items()},
         "rounds": args.rounds,
         "ratios": "each page run divided by the mean of the trivial runs just before and just after it; "
@@ -601,8 +625,7 @@ def benchmark(args: argparse.Namespace, workdir: Path) -> int:
         "baseline": {**_public(trivial), "spread_percent": round(spread, 1), "runs": [_public(t) for t in trivials]},
         "results": [{**_public(m), "runs": [_public(r) for r in runs[m.path]]} for m in pages],
     }
-    output.write_text(json.dumps(report, indent=2) + "\n")
-    print(f"Results written to {output.relative_to(REPO) if output.is_relative_to(REPO) else output}")
+    write_results(report, args.output)
 
     broken = [m.path for m in [trivial, *pages] if not m.ok]
     if broken:
@@ -648,6 +671,7 @@ def combine(runs: list[Measurement], label: str = "") -> Measurement:
         p50_ms=med("p50_ms"),
         p90_ms=med("p90_ms"),
         p99_ms=med("p99_ms"),
+        p95_ms=med("p95_ms"),
         mean_ms=med("mean_ms"),
         max_ms=max(m.max_ms for m in runs),
         socket_errors=errors,
