@@ -13,4 +13,5 @@ urlpatterns = [
     path("<str:number>/kirim/", seller_orders.order_ship, name="ship"),
     path("<str:number>/sampai/", seller_orders.order_deliver, name="deliver"),
     path("<str:number>/batalkan/", seller_orders.order_cancel, name="cancel"),
+    path("<str:number>/pengembalian/", seller_orders.order_refund, name="refund"),
 ]

@@ -14,12 +14,16 @@ import re
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db.models import Max, Min, OuterRef, QuerySet, Subquery, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from orders.models import OrderLine
+from marketplace.core.money import format_rupiah
+from orders.models import OrderLine, PaymentMethod
 
-from .models import LedgerEntry, Payout, PayoutAccount
-from .selectors import shop_ledger_entries
+from .models import LedgerEntry, Payout, PayoutAccount, Refund
+from .selectors import shop_ledger_entries, shop_order_money
 
 WITA = ZoneInfo("Asia/Makassar")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -181,3 +185,44 @@ def stripe_connect_state(account: PayoutAccount | None) -> str:
     if account is None or not account.stripe_account_id:
         return STRIPE_NOT_CONNECTED
     return STRIPE_ENABLED if account.stripe_payouts_enabled else STRIPE_PENDING
+
+
+def shop_order_refund_box(*, shop_order) -> dict:
+    """The refund box of the seller's order page: what was paid, refunded, in progress and still refundable, the
+    past refunds, and whether the seller may refund now (the status allows it, something is refundable, and a
+    completed order is still within `REFUND_SELLER_WINDOW_DAYS`). Four queries."""
+    from .services.refunds import NOT_SENT, REFUNDABLE
+
+    money = shop_order_money(shop_order=shop_order)
+    refunds = list(Refund.objects.filter(shop_order=shop_order).order_by("-created_at", "-pk"))
+    window_ends = None
+    window_passed = False
+    if shop_order.completed_at is not None:
+        window_ends = shop_order.completed_at + datetime.timedelta(days=settings.REFUND_SELLER_WINDOW_DAYS)
+        window_passed = window_ends < timezone.now()
+    method = shop_order.order.payment_method
+    return {
+        "money": money,
+        "refunds": refunds,
+        "show": money.paid > 0 or bool(refunds),
+        "can_refund": shop_order.status in REFUNDABLE and money.refundable > 0 and not window_passed,
+        "window_ends": window_ends,
+        "window_passed": window_passed and money.refundable > 0,
+        "window_days": settings.REFUND_SELLER_WINDOW_DAYS,
+        "not_sent": shop_order.status in NOT_SENT,
+        "is_cod": method == PaymentMethod.COD,
+        "is_bank_transfer": method == PaymentMethod.BANK_TRANSFER,
+    }
+
+
+def refund_done_message(refund: Refund) -> str:
+    """What the seller reads after refunding: done, waiting for the operators, or on its way to the card."""
+    amount = format_rupiah(refund.amount)
+    if refund.status == Refund.Status.SUCCEEDED:
+        return _("%(amount)s refunded to the shopper. The shopper was told.") % {"amount": amount}
+    if refund.method == Refund.Method.MANUAL:
+        return _(
+            "The refund of %(amount)s is recorded. Our operators transfer it back to the shopper; until then it "
+            "shows as in progress."
+        ) % {"amount": amount}
+    return _("The refund of %(amount)s is being sent to the shopper's card.") % {"amount": amount}

@@ -11,5 +11,4 @@ urlpatterns = [
     re_path(r"^laporan/(?P<month>\d{4}-\d{2})\.csv$", views_seller.statement_csv, name="statement"),
     path("rekening/", views_seller.bank_account_update, name="bank-account"),
     path("stripe/", views_seller.stripe_connect, name="stripe-connect"),
-    path("pengembalian/<str:number>/", views_seller.refund, name="refund"),
 ]

@@ -10,7 +10,6 @@ fields; a state that no longer allows the action answers 409; nothing changes th
 """
 
 import csv
-from datetime import timedelta
 
 from allauth.account.decorators import verified_email_required
 from django.conf import settings
@@ -26,16 +25,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
-from marketplace.core.money import format_rupiah
-from orders.models import PaymentMethod, ShopOrder
-from orders.selectors.orders import shop_order_get_for_seller
 from shops.models import ShopMember
 from shops.selectors import seller_membership
 
-from .errors import PaymentStateError, ProviderError
-from .forms_seller import BankAccountForm, RefundForm, add_service_errors
-from .models import Refund
-from .selectors import shop_balance, shop_ledger_entries, shop_order_money
+from .errors import ProviderError
+from .forms_seller import BankAccountForm, add_service_errors
+from .selectors import shop_balance, shop_ledger_entries
 from .selectors_seller import (
     WITA,
     ledger_entries_with_commission,
@@ -47,7 +42,6 @@ from .selectors_seller import (
     stripe_connect_state,
 )
 from .services.payouts import payout_account_update_bank
-from .services.refunds import NOT_SENT, REFUNDABLE, refund_create
 
 PAGE_SIZE = 25
 PAYOUTS_SHOWN = 20
@@ -236,81 +230,3 @@ def stripe_connect(request: HttpRequest) -> HttpResponse:
             messages.error(request, error.message)  # the gateway's translated reason
         return redirect(reverse("payments_seller:balance") + "#pencairan")
     return redirect(url)
-
-
-# --- Refunds by the seller ------------------------------------------------------------------------------------
-
-
-def seller_refund_context(*, shop_order: ShopOrder, form: RefundForm | None = None) -> dict:
-    """The refund box of the seller's order page: what was paid, refunded, in progress and still refundable, the
-    past refunds, and whether the seller may refund now (the status allows it, something is refundable, and a
-    completed order is still within `REFUND_SELLER_WINDOW_DAYS`). Four queries."""
-    money = shop_order_money(shop_order=shop_order)
-    refunds = list(Refund.objects.filter(shop_order=shop_order).order_by("-created_at", "-pk"))
-    window_ends = None
-    window_passed = False
-    if shop_order.completed_at is not None:
-        window_ends = shop_order.completed_at + timedelta(days=settings.REFUND_SELLER_WINDOW_DAYS)
-        window_passed = window_ends < timezone.now()
-    method = shop_order.order.payment_method
-    return {
-        "money": money,
-        "refunds": refunds,
-        "show": money.paid > 0 or bool(refunds),
-        "can_refund": shop_order.status in REFUNDABLE and money.refundable > 0 and not window_passed,
-        "window_ends": window_ends,
-        "window_passed": window_passed and money.refundable > 0,
-        "window_days": settings.REFUND_SELLER_WINDOW_DAYS,
-        "not_sent": shop_order.status in NOT_SENT,
-        "is_cod": method == PaymentMethod.COD,
-        "is_bank_transfer": method == PaymentMethod.BANK_TRANSFER,
-        "form": form or RefundForm(),
-    }
-
-
-def _refund_done_message(refund: Refund) -> str:
-    amount = format_rupiah(refund.amount)
-    if refund.status == Refund.Status.SUCCEEDED:
-        return _("%(amount)s refunded to the shopper. The shopper was told.") % {"amount": amount}
-    if refund.method == Refund.Method.MANUAL:
-        return _(
-            "The refund of %(amount)s is recorded. Our operators transfer it back to the shopper; until then it "
-            "shows as in progress."
-        ) % {"amount": amount}
-    return _("The refund of %(amount)s is being sent to the shopper's card.") % {"amount": amount}
-
-
-@verified_email_required
-@require_POST
-def refund(request: HttpRequest, number: str) -> HttpResponse:
-    """`payments_seller:refund`: the seller refunds part or all of a shop order (`refund_create`,
-    `actor="seller"`), then back to the order page with a message; errors re-render the order page."""
-    from orders.views.seller_orders import render_seller_order  # the order page owns its template
-
-    shop_order = shop_order_get_for_seller(user=request.user, number=number)
-    if shop_order is None:
-        raise Http404
-    form = RefundForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            created = refund_create(
-                shop_order=shop_order,
-                amount=data["amount"],
-                reason=data["reason"],
-                manual_note=data["manual_note"],
-                user=request.user,
-                actor="seller",
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except PaymentStateError as error:
-            return render_seller_order(request, shop_order, status=409, conflict=error.message, refund_form=form)
-        except PermissionDenied:
-            return render_seller_order(
-                request, shop_order, status=403, conflict=_("You cannot change this order."), refund_form=form
-            )
-        else:
-            messages.success(request, _refund_done_message(created))
-            return redirect(reverse("orders_seller_orders:detail", args=[shop_order.number]) + "#pengembalian")
-    return render_seller_order(request, shop_order, status=400, refund_form=form)

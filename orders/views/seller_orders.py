@@ -18,6 +18,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
+from marketplace.core.errors import StateConflictError
+from payments.forms_seller import RefundForm, add_service_errors
+from payments.selectors_seller import refund_done_message, shop_order_refund_box
+from payments.services.refunds import refund_create
 from shops.selectors import seller_membership
 
 from ..errors import OrderStateError
@@ -90,8 +94,6 @@ def _render_detail(
     conflict: str = "",
     refund_form=None,
 ) -> HttpResponse:
-    from payments.views_seller import seller_refund_context  # payments depends on orders; the box is theirs
-
     order = shop_order.order
     payments = list(order.payments.all())
     buyer_phone = order.phone.as_e164 if order.phone else ""
@@ -109,17 +111,9 @@ def _render_detail(
         "errors": errors or {},
         "values": values or {},
         "conflict": conflict,
-        "refund": seller_refund_context(shop_order=shop_order, form=refund_form),
+        "refund": {**shop_order_refund_box(shop_order=shop_order), "form": refund_form or RefundForm()},
     }
     return TemplateResponse(request, f"{TEMPLATES}/detail.html", context, status=status)
-
-
-def render_seller_order(
-    request: HttpRequest, shop_order: ShopOrder, *, status: int = 200, conflict: str = "", refund_form=None
-) -> HttpResponse:
-    """The order page re-rendered by another app's action on it (a refund, `payments.views_seller`), with that
-    action's form errors or conflict."""
-    return _render_detail(request, shop_order, status=status, conflict=conflict, refund_form=refund_form)
 
 
 @verified_email_required
@@ -195,3 +189,35 @@ def order_cancel(request: HttpRequest, number: str) -> HttpResponse:
         )
 
     return _act(request, number, action, CANCELLED_MESSAGE)
+
+
+@verified_email_required
+@require_POST
+def order_refund(request: HttpRequest, number: str) -> HttpResponse:
+    """`orders_seller_orders:refund`: the seller refunds part or all of the shop order
+    (`payments.services.refunds.refund_create`, `actor="seller"`), then back to the order page with a message;
+    errors re-render the page with the refund form (400), the conflict (409) or the refusal (403)."""
+    shop_order = _shop_order_or_404(request, number)
+    form = RefundForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, shop_order, status=400, refund_form=form)
+    data = form.cleaned_data
+    try:
+        created = refund_create(
+            shop_order=shop_order,
+            amount=data["amount"],
+            reason=data["reason"],
+            manual_note=data["manual_note"],
+            user=request.user,
+            actor="seller",
+        )
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return _render_detail(request, shop_order, status=400, refund_form=form)
+    except StateConflictError as error:
+        return _render_detail(request, shop_order, status=409, conflict=error.message, refund_form=form)
+    except PermissionDenied:
+        conflict = _("You cannot change this order.")
+        return _render_detail(request, shop_order, status=403, conflict=conflict, refund_form=form)
+    messages.success(request, refund_done_message(created))
+    return redirect(reverse("orders_seller_orders:detail", args=[shop_order.number]) + "#pengembalian")

@@ -1,5 +1,5 @@
 """Refunds by the seller from the order page /penjual/pesanan/<number>/: the refund box (paid, refunded, in
-progress, refundable, past refunds), the form posting to /penjual/saldo/pengembalian/<number>/, the rules
+progress, refundable, past refunds), the form posting to /penjual/pesanan/<number>/pengembalian/, the rules
 (never more than refundable, a note for cash on delivery, the window after completion, a full refund before
 shipping is a cancellation), who may do it, and the ledger invariant after every step."""
 
@@ -24,7 +24,7 @@ Kind = LedgerEntry.Kind
 
 
 def _refund_url(shop_order) -> str:
-    return f"/en/penjual/saldo/pengembalian/{shop_order.number}/"
+    return f"/en/penjual/pesanan/{shop_order.number}/pengembalian/"
 
 
 def _order_url(shop_order) -> str:
@@ -157,7 +157,7 @@ def test_the_errors_are_in_indonesian_on_the_indonesian_site(client):
     shop_order = order_in(shop)
     ship(shop_order)
     response = _signed_in(client, seller_of(shop)).post(
-        f"/penjual/saldo/pengembalian/{shop_order.number}/", {"amount": "1", "reason": ""}
+        f"/penjual/pesanan/{shop_order.number}/pengembalian/", {"amount": "1", "reason": ""}
     )
     assert response.status_code == 400
     assert response.context["refund"]["form"].errors == {
