@@ -78,6 +78,19 @@ def bank_transfer_for_order(*, order: Order) -> Payment | None:
     return max(transfers, key=lambda payment: (payment.created_at, payment.pk))
 
 
+@dataclasses.dataclass(frozen=True)
+class ChargeLine:
+    label: str
+    amount: int
+
+
+def payment_charge_lines(*, payment: Payment) -> list[ChargeLine]:
+    """What a card payment charges, line by line: each shop order still awaiting payment ("<shop> · <number>",
+    its total with shipping). A part cancelled before payment is not charged (`payment_reprice_for_order`)."""
+    shop_orders = payment.order.shop_orders.filter(status="awaiting_payment").select_related("shop").order_by("pk")
+    return [ChargeLine(f"{shop_order.shop.name} · {shop_order.number}", shop_order.total) for shop_order in shop_orders]
+
+
 # --- The seller ledger ------------------------------------------------------------------------------------
 
 # An entry counts as available when it belongs to no shop order (a payout) or its shop order is completed.

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from marketplace.core.money import to_stripe_amount
 
 from .errors import ProviderError
+from .selectors import payment_charge_lines
 
 logger = logging.getLogger(__name__)
 
@@ -123,23 +124,23 @@ def _as_dict(stripe_object) -> dict:
 
 
 def checkout_session_params(*, payment, success_url: str, cancel_url: str) -> dict:
-    """What `checkout_session_create` sends: one line per shop order awaiting payment (its total, shipping
-    included), in rupiah's Stripe units. Raises ProviderError when the lines do not add up to the payment."""
+    """What `checkout_session_create` sends: the payment's charge lines (`payments.selectors.payment_charge_lines`,
+    one per shop order still to pay, shipping included: this module knows nothing of shops) in rupiah's Stripe
+    units. Raises ProviderError when the lines do not add up to the payment."""
     order = payment.order
-    # The shop orders still to pay: a part cancelled before payment is not charged (`payment_reprice_for_order`).
-    shop_orders = list(order.shop_orders.filter(status="awaiting_payment").select_related("shop").order_by("pk"))
+    lines = payment_charge_lines(payment=payment)
     line_items = [
         {
             "price_data": {
                 "currency": CURRENCY,
-                "unit_amount": to_stripe_amount(shop_order.total),
-                "product_data": {"name": f"{shop_order.shop.name} · {shop_order.number}"},
+                "unit_amount": to_stripe_amount(line.amount),
+                "product_data": {"name": line.label},
             },
             "quantity": 1,
         }
-        for shop_order in shop_orders
+        for line in lines
     ]
-    if sum(shop_order.total for shop_order in shop_orders) != payment.amount:
+    if sum(line.amount for line in lines) != payment.amount:
         # Never ask the shopper for another amount than the payment's: this is a bug, not a Stripe problem.
         raise ProviderError(
             _("The order's shop orders do not add up to the payment amount; the card payment cannot start."),

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from orders.models import Order
+from orders.services.fulfilment import shop_order_cancel
 from payments import stripe_gateway
 from payments.errors import ProviderError
 from payments.models import Payment, Payout, PayoutAccount, Refund
@@ -316,3 +317,19 @@ def test_a_stripe_outage_while_placing_does_not_fail_the_order(fake_stripe):
     assert payment.status == Payment.Status.PENDING
     assert payment.provider_reference == ""
     assert placed.order.shop_orders.filter(status="awaiting_payment").count() == 2
+
+
+def test_a_part_cancelled_before_payment_is_not_charged_by_the_next_session(fake_stripe):
+    placed, payment, (shop_a, _shop_b) = card_order()
+    part_a = placed.order.shop_orders.get(shop=shop_a)
+    shop_order_cancel(shop_order=part_a, user=part_a.shop.members.get().user, reason="Stok habis", actor="seller")
+
+    payment.refresh_from_db()
+    assert payment.status == "cancelled"  # its open session charged both shops; an old session paid is flagged
+    repriced = Payment.objects.get(order=placed.order, status="pending")
+    assert (repriced.amount, repriced.idempotency_key) == (52_000, f"order:{placed.order.pk}:2")
+    action = get_provider("stripe").initiate(payment=repriced)
+    request = fake_stripe.requests_to("POST /v1/checkout/sessions")[-1]
+    assert request.idempotency_key == f"checkout-session:payment:{repriced.pk}"
+    assert [item["price_data"]["unit_amount"] for item in request.params["line_items"]] == ["5200000"]
+    assert action.data["session_id"] != payment.provider_reference
