@@ -19,7 +19,7 @@ from rest_framework.test import APIClient
 from accounts.models import User
 from marketplace.core.models import OutgoingEmail
 from orders.models import Order
-from payments.models import Payment
+from payments.models import LedgerEntry, Payment
 from shops import demo_photos
 from shops.demo import DEMO_CATEGORIES
 from shops.demo_catalogue import DEMO_SHOPS, seed_shops_and_products
@@ -246,7 +246,9 @@ def test_an_interrupted_run_is_finished_by_the_next_one(demo):
 def test_a_demo_owner_who_opened_another_shop_is_left_alone(demo):
     """The demo seller may have opened a shop in the wizard on a fresh database before seeding: keep it."""
     own = Shop.objects.get(slug="dapur-sambal-made")
-    # A shop with orders cannot be deleted (their history is protected): remove the demo orders first.
+    # A shop with orders cannot be deleted (their history is protected): remove the demo orders and their
+    # money first.
+    LedgerEntry.objects.filter(shop_order__order__shop_orders__shop=own).delete()
     Payment.objects.filter(order__shop_orders__shop=own).delete()
     Order.objects.filter(shop_orders__shop=own).delete()
     ShopMember.objects.filter(shop=own).delete()
