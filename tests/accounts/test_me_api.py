@@ -9,6 +9,7 @@ from accounts.models import User
 from accounts.selectors import OPERATOR_GROUP
 from tests.factories.accounts import DEFAULT_PASSWORD, SuperuserFactory, VerifiedUserFactory
 from tests.factories.shops import ShopFactory
+from workshops.models import TrainerProfile
 
 PHONE_MESSAGE = "Masukkan nomor HP Indonesia yang valid, misalnya 0812-3456-7890 atau +62 812-3456-7890."
 NOT_AUTHENTICATED = {"detail": "Data autentikasi tidak diberikan."}
@@ -205,3 +206,14 @@ def test_me_lists_the_seller_role_for_a_shop_member(client):
     client.force_login(owner)
 
     assert client.get("/api/v1/me/").json()["roles"] == ["shopper", "seller"]
+
+
+@pytest.mark.django_db
+def test_me_lists_the_trainer_role_while_the_trainer_profile_is_active(client):
+    user = VerifiedUserFactory()
+    profile = TrainerProfile.objects.create(user=user)
+    client.force_login(user)
+    assert client.get("/api/v1/me/").json()["roles"] == ["shopper", "trainer"]
+    profile.is_active = False
+    profile.save()
+    assert client.get("/api/v1/me/").json()["roles"] == ["shopper"]
