@@ -209,17 +209,11 @@ def _stripe_create_for(account_id: int) -> list[Payout]:
             ShopOrder.objects.filter(shop=shop, completed_at__isnull=False, paid_at__isnull=False)
             .exclude(order__payment_method=PaymentMethod.COD)
             .exclude(payouts__status__in=(Status.PENDING, Status.PROCESSING, Status.PAID))
-            .select_related("order")
+            .annotate(net=Sum("ledger_entries__amount", filter=~Q(ledger_entries__kind__in=LedgerEntry.PAYOUT_KINDS)))
             .order_by("completed_at", "pk")
         )
         for shop_order in shop_orders:
-            net = (
-                LedgerEntry.objects.filter(shop_order=shop_order)
-                .exclude(kind__in=LedgerEntry.PAYOUT_KINDS)
-                .aggregate(total=Sum("amount"))["total"]
-                or 0
-            )
-            amount = min(net, remaining)
+            amount = min(shop_order.net or 0, remaining)
             if amount <= 0:
                 continue
             attempt = Payout.objects.filter(shop_order=shop_order).count() + 1
