@@ -45,6 +45,8 @@ urlpatterns += i18n_patterns(
     path("penjual/ulasan/", include("orders.urls_seller_reviews")),
     path("penjual/saldo/", include("payments.urls_seller")),
     path("penjual/", include("shops.urls")),
+    path("pelatihan/", include("workshops.urls")),
+    path("pelatih/", include("workshops.urls_trainer")),
     path("", include("cms.catalogue.urls")),
     # Wagtail's catch-all comes last.
     path("", include(wagtail_urls)),

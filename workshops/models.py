@@ -14,6 +14,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +33,12 @@ def new_short_code() -> str:
     return "".join(secrets.choice(SHORT_CODE_ALPHABET) for _ in range(SHORT_CODE_LENGTH))
 
 
+def new_certificate_code() -> str:
+    """Twelve characters from the short-code alphabet (about 59 bits), shown as XXXX-XXXX-XXXX."""
+    raw = "".join(secrets.choice(SHORT_CODE_ALPHABET) for _ in range(12))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
 class TrainerProfile(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="trainer_profile", verbose_name=_("user")
@@ -47,6 +54,8 @@ class TrainerProfile(models.Model):
         verbose_name=_("granted by"),
     )
     granted_at = models.DateTimeField(_("granted at"), default=timezone.now, editable=False)
+    # When the weekly list of stuck participants last went out: a re-run of the task in the same week sends none.
+    stuck_digest_sent_at = models.DateTimeField(_("stuck participants list sent at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("trainer")
@@ -163,6 +172,10 @@ class Registration(models.Model):
         verbose_name=_("checked in by"),
     )
     reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    # Given at check-in: printed on the attendance certificate, checked at /pelatihan/sertifikat/<code>/.
+    certificate_code = models.CharField(
+        _("certificate code"), max_length=16, unique=True, null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -180,3 +193,37 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.workshop_id} {self.user_id} {self.status}"
+
+
+class WorkshopInvitation(models.Model):
+    """A trainer added someone by email who has no account yet. They are mailed a link to sign up; once an account
+    with this address is verified (allauth's `email_confirmed`), the invitation becomes a registration."""
+
+    workshop = models.ForeignKey(
+        Workshop, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("workshop")
+    )
+    email = models.EmailField(_("email"))
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("invited by")
+    )
+    created_at = models.DateTimeField(_("invited at"), default=timezone.now, editable=False)
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registration"),
+    )
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("workshop invitation")
+        verbose_name_plural = _("workshop invitations")
+        constraints = [
+            models.UniqueConstraint(models.F("workshop"), Lower("email"), name="workshops_invitation_once_per_email"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.workshop_id}"

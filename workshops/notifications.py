@@ -3,13 +3,16 @@ sent through the outbox in the caller's transaction."""
 
 from zoneinfo import ZoneInfo
 
-from django.core.mail import send_mail
+from django.conf import settings
+from django.core.mail import EmailMessage, send_mail
+from django.urls import reverse
 from django.utils import formats, translation
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.core.emails import register_email, render_email
 
-from .models import Registration
+from .models import Registration, WorkshopInvitation
+from .qr import qr_png
 
 WITA = ZoneInfo("Asia/Makassar")
 EMAIL_DIR = "workshops/emails"
@@ -27,6 +30,64 @@ register_email(
         "promoted": _("True when the seat came free from the waiting list."),
     },
 )
+
+WORKSHOP_HELP = _("The workshop: title, venue_name, venue_address, map_url, online_url.")
+register_email(
+    "workshop_reminder",
+    label=_("Workshop reminder, the day before (to the participant)"),
+    default_subject_template=f"{EMAIL_DIR}/reminder_subject.txt",
+    default_body_template=f"{EMAIL_DIR}/reminder.txt",
+    context_help={
+        "participant_name": _("The participant's name."),
+        "workshop": WORKSHOP_HELP,
+        "schedule": _("The sessions, one per line, in WITA."),
+        "short_code": _("The check-in code typed at the door."),
+        "registration_url": _("The participant's registration page, with the QR code."),
+    },
+)
+register_email(
+    "workshop_cancelled",
+    label=_("Workshop cancelled (to everyone registered or waiting)"),
+    default_subject_template=f"{EMAIL_DIR}/cancelled_subject.txt",
+    default_body_template=f"{EMAIL_DIR}/cancelled.txt",
+    context_help={
+        "participant_name": _("The participant's name."),
+        "workshop": WORKSHOP_HELP,
+        "reason": _("Why, as the trainer wrote it (may be empty)."),
+        "workshops_url": _("The list of workshops."),
+    },
+)
+register_email(
+    "workshop_invitation",
+    label=_("Workshop invitation to sign up (to someone without an account)"),
+    default_subject_template=f"{EMAIL_DIR}/invitation_subject.txt",
+    default_body_template=f"{EMAIL_DIR}/invitation.txt",
+    context_help={
+        "trainer_name": _("The trainer who added them."),
+        "workshop": WORKSHOP_HELP,
+        "schedule": _("The sessions, one per line, in WITA."),
+        "signup_url": _("The sign-up page, returning to the workshop."),
+    },
+)
+register_email(
+    "workshop_stuck_digest",
+    label=_("Weekly list of stuck participants (to the trainer)"),
+    default_subject_template=f"{EMAIL_DIR}/stuck_digest_subject.txt",
+    default_body_template=f"{EMAIL_DIR}/stuck_digest.txt",
+    context_help={
+        "trainer_name": _("The trainer's name."),
+        "count": _("How many participants are listed."),
+        "days": _("Stuck for more than this many days."),
+        "rows": _("Each: name, shop_name, workshop_title, step_label, stuck_days."),
+        "dashboard_url": _("The trainer's dashboard."),
+    },
+)
+
+
+def site_url(name: str, *args) -> str:
+    """An absolute link in the site's default language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return settings.SITE_URL + reverse(name, args=args)
 
 
 def schedule_text(workshop) -> str:
@@ -55,3 +116,83 @@ def notify_registration_confirmed(*, registration: Registration, promoted: bool)
         }
         subject, body = render_email("workshop_registration_confirmed", context, language=language)
     send_mail(subject, body, None, [user.email])
+
+
+def notify_reminder(*, registration: Registration) -> None:
+    """The day-before reminder, with the check-in QR code attached as a PNG."""
+    user = registration.user
+    if not user.email:
+        return
+    language = "id"
+    with translation.override(language):
+        context = {
+            "participant_name": user.full_name or user.email,
+            "workshop": registration.workshop,
+            "schedule": schedule_text(registration.workshop),
+            "short_code": registration.short_code,
+            "registration_url": site_url("workshops:registration", registration.pk),
+        }
+        subject, body = render_email("workshop_reminder", context, language=language)
+    message = EmailMessage(subject, body, None, [user.email])
+    message.attach(f"check-in-{registration.short_code}.png", qr_png(registration.qr_secret), "image/png")
+    message.send()
+
+
+def notify_workshop_cancelled(*, workshop, reason: str) -> None:
+    """Everyone registered or on the waiting list hears that the workshop is cancelled."""
+    registrations = (
+        Registration.objects.select_related("user")
+        .filter(workshop=workshop, status__in=[Registration.Status.REGISTERED, Registration.Status.WAITLISTED])
+        .order_by("pk")
+    )
+    language = "id"
+    messages = []
+    with translation.override(language):
+        workshops_url = site_url("workshops:list")
+        for registration in registrations:
+            user = registration.user
+            if not user.email:
+                continue
+            context = {
+                "participant_name": user.full_name or user.email,
+                "workshop": workshop,
+                "reason": reason,
+                "workshops_url": workshops_url,
+            }
+            subject, body = render_email("workshop_cancelled", context, language=language)
+            messages.append(EmailMessage(subject, body, None, [user.email]))
+    if messages:
+        messages[0].get_connection().send_messages(messages)
+
+
+def notify_invitation(*, invitation: WorkshopInvitation) -> None:
+    """Someone without an account was added by a trainer: a link to sign up, returning to the workshop."""
+    language = "id"
+    inviter = invitation.invited_by
+    with translation.override(language):
+        detail = reverse("workshops:detail", args=[invitation.workshop.slug])
+        context = {
+            "trainer_name": (inviter.full_name or inviter.email) if inviter else _("A trainer"),
+            "workshop": invitation.workshop,
+            "schedule": schedule_text(invitation.workshop),
+            "signup_url": f"{settings.SITE_URL}{reverse('account_signup')}?next={detail}",
+        }
+        subject, body = render_email("workshop_invitation", context, language=language)
+    send_mail(subject, body, None, [invitation.email])
+
+
+def notify_stuck_digest(*, trainer, rows: list[dict], days: int) -> None:
+    """The weekly list of a trainer's participants who have not moved a step for more than `days` days."""
+    if not trainer.email or not rows:
+        return
+    language = "id"
+    with translation.override(language):
+        context = {
+            "trainer_name": trainer.full_name or trainer.email,
+            "count": len(rows),
+            "days": days,
+            "rows": rows,
+            "dashboard_url": site_url("trainer:dashboard"),
+        }
+        subject, body = render_email("workshop_stuck_digest", context, language=language)
+    send_mail(subject, body, None, [trainer.email])

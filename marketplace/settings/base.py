@@ -416,6 +416,21 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=41),  # hourly, after the auto-complete run made funds available
         "options": {"expires": 3500},
     },
+    "send-workshop-reminders": {
+        "task": "workshops.tasks.send_workshop_reminders",
+        "schedule": crontab(minute=7),  # hourly; mails from 08:00 WITA the day before
+        "options": {"expires": 3500},
+    },
+    "complete-finished-workshops": {
+        "task": "workshops.tasks.complete_finished_workshops",
+        "schedule": crontab(minute=13),  # hourly
+        "options": {"expires": 3500},
+    },
+    "mail-stuck-participants": {
+        "task": "workshops.tasks.mail_stuck_participants",
+        "schedule": crontab(hour=8, minute=3, day_of_week=1),  # Monday morning, Makassar time
+        "options": {"expires": 6 * 3600},
+    },
 }
 
 # --- Orders and payments ----------------------------------------------------------------------------
