@@ -330,6 +330,6 @@ def seed_storefront_pages() -> HomePage:
         settings_row.navigation = [
             {"type": "link", "value": {"label": page.title, "page": page.pk, "url": ""}}
             for page in (pages["tentang"], pages["cara-berjualan"], pages["faq"], news)
-        ]
+        ] + [{"type": "link", "value": {"label": "Pelatihan", "page": None, "url": "/pelatihan/"}}]
         settings_row.save()
     return home

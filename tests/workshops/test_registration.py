@@ -1,17 +1,15 @@
 """Registration, the waiting list and check-in (workshops.services), through the services a page or the API
 calls: capacity under a race on PostgreSQL, promotion with its mail, and every refusal changing nothing."""
 
-from datetime import timedelta
-
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
 from tests.factories.accounts import VerifiedUserFactory
 from tests.orders.test_concurrency import run_together
 from tests.payments.conftest import make_operator
-from workshops.models import Registration, TrainerProfile, Workshop, WorkshopSession
+from tests.workshops.helpers import trainer, workshop
+from workshops.models import Registration, TrainerProfile, Workshop
 from workshops.services import (
     WorkshopStateError,
     registration_cancel,
@@ -21,34 +19,6 @@ from workshops.services import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def trainer():
-    user = VerifiedUserFactory(full_name="Kadek Pelatih")
-    TrainerProfile.objects.create(user=user)
-    return user
-
-
-def workshop(*, capacity=3, status=Workshop.Status.PUBLISHED, deadline_days=5, trainers=(), **fields):
-    starts = timezone.now() + timedelta(days=7)
-    item = Workshop.objects.create(
-        title=fields.pop("title", "Jualan Online untuk Pemula"),
-        slug=fields.pop("slug", f"jualan-online-{Workshop.objects.count() + 1}"),
-        capacity=capacity,
-        status=status,
-        registration_deadline=timezone.now() + timedelta(days=deadline_days),
-        venue_name="Aula Kecamatan Kuta Utara",
-        venue_address="Jl. Raya Kerobokan No. 1",
-        questions=[
-            {"key": "business", "label": "Jenis usaha", "kind": "choice", "choices": ["makanan", "kerajinan"]},
-            {"key": "online", "label": "Sudah jualan online?", "kind": "yes_no"},
-        ],
-        **fields,
-    )
-    WorkshopSession.objects.create(workshop=item, starts_at=starts, ends_at=starts + timedelta(hours=3))
-    for user in trainers:
-        item.trainers.add(user)
-    return item
 
 
 def test_the_first_come_get_seats_the_rest_wait_and_are_mailed_only_with_a_seat():
