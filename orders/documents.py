@@ -15,7 +15,6 @@ buyer (or a guest holding the order's signed link), the shop's members, operator
 the shop's members and operators. Anyone else gets None, which the views answer with 404.
 """
 
-import unicodedata
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -25,6 +24,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from marketplace.core.money import format_rupiah
+from marketplace.core.pdf import latin1_text
 from shops.models import ShopMember
 
 from .models import Order, ShopOrder
@@ -34,26 +34,6 @@ OPERATOR_PERMISSION = "payments.confirm_bank_transfer"
 FONT = "helvetica"
 ORDER_ADDRESS_RELATIONS = ("order__province", "order__regency", "order__district", "order__village")
 SHOP_ADDRESS_RELATIONS = ("shop__province", "shop__regency", "shop__district", "shop__village")
-# Characters Latin-1 lacks that have an obvious ASCII stand-in.
-_REPLACEMENTS = str.maketrans(
-    {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201a": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u201e": '"',
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2212": "-",
-        "\u2022": "-",
-        "\u2026": "...",
-        "\u20ac": "EUR",
-        "\u2122": "(TM)",
-        "\u00a0": " ",
-        "\u202f": " ",
-    }
-)
 
 
 # --- Who may read what --------------------------------------------------------------------------------
@@ -116,22 +96,6 @@ def shop_order_for_packing_slip(*, user, number: str) -> ShopOrder | None:
 
 
 # --- Text helpers -------------------------------------------------------------------------------------
-
-
-def latin1_text(value) -> str:
-    """`value` as text the PDF core fonts can draw: Latin-1, with stand-ins for what it lacks."""
-    text = str(value if value is not None else "").translate(_REPLACEMENTS)
-    if all(ord(character) < 256 for character in text):
-        return text
-    characters = []
-    for character in text:
-        if ord(character) < 256:
-            characters.append(character)
-            continue
-        decomposed = unicodedata.normalize("NFKD", character)
-        base = "".join(part for part in decomposed if not unicodedata.combining(part))
-        characters.append(base if base and all(ord(part) < 256 for part in base) else "?")
-    return "".join(characters)
 
 
 def _datetime(value) -> str:

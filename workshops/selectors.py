@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from allauth.account.models import EmailAddress
-from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -143,9 +144,35 @@ def workshop_list_upcoming(*, limit: int = 3) -> list[Workshop]:
     return list(workshop_list_public()[:limit])
 
 
-def workshop_get_public(*, slug: str) -> Workshop | None:
-    """A workshop anyone may look at: published, completed or cancelled (never a draft)."""
-    return _with_schedule(Workshop.objects.exclude(status=WorkshopStatus.DRAFT)).filter(slug=slug).first()
+def workshop_get_public(*, slug: str | None = None, pk: int | None = None) -> Workshop | None:
+    """A workshop anyone may look at, by slug or id: published, completed or cancelled (never a draft)."""
+    workshops = _with_schedule(Workshop.objects.exclude(status=WorkshopStatus.DRAFT))
+    return workshops.filter(**({"slug": slug} if pk is None else {"pk": pk})).first()
+
+
+def registrations_for_workshops(*, user, workshops) -> dict[int, tuple[Registration, int | None]]:
+    """The caller's registration of each of `workshops` with its waiting-list position (None unless waitlisted),
+    in one query: {workshop_id: (registration, position)}."""
+    if user is None or not user.is_authenticated or not workshops:
+        return {}
+    ahead = (
+        Registration.objects.filter(workshop_id=OuterRef("workshop_id"), status=Status.WAITLISTED)
+        .filter(Q(created_at__lt=OuterRef("created_at")) | Q(created_at=OuterRef("created_at"), pk__lt=OuterRef("pk")))
+        .order_by()
+        .values("workshop_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    registrations = Registration.objects.filter(
+        user=user, workshop_id__in=[workshop.pk for workshop in workshops]
+    ).annotate(ahead=Coalesce(Subquery(ahead, output_field=IntegerField()), Value(0)))
+    return {
+        registration.workshop_id: (
+            registration,
+            registration.ahead + 1 if registration.status == Status.WAITLISTED else None,
+        )
+        for registration in registrations
+    }
 
 
 def workshop_list_for_trainer(*, user) -> QuerySet[Workshop]:
@@ -285,7 +312,7 @@ def progress_for_registrations(registrations: list[Registration]) -> list[Partic
         rows.append(
             ParticipantProgress(
                 registration=registration,
-                name=user.full_name or user.email.split("@")[0],
+                name=user.full_name or str(_("Participant")),
                 shop_name=shop.name if shop else "",
                 shop_slug=shop.slug if shop and shop.status == Shop.Status.APPROVED else "",
                 district=(shop.district.name if shop and shop.district_id else _answered_district(registration)),

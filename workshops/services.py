@@ -92,13 +92,13 @@ def registration_create(*, workshop: Workshop, user, answers: dict | None = None
     answers = _clean_answers(workshop, answers or {})
     with transaction.atomic():
         workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
+        existing = Registration.objects.filter(workshop=workshop, user=user).first()
+        if existing is not None and existing.status != Status.CANCELLED:
+            return existing
         if workshop.status != Workshop.Status.PUBLISHED:
             raise WorkshopStateError(_("This workshop is not open for registration."))
         if workshop.registration_deadline <= timezone.now() and added_by is None:
             raise WorkshopStateError(_("Registration for this workshop has closed."))
-        existing = Registration.objects.filter(workshop=workshop, user=user).first()
-        if existing is not None and existing.status != Status.CANCELLED:
-            return existing
         taken = Registration.objects.filter(workshop=workshop, status=Status.REGISTERED).count()
         status = Status.REGISTERED if taken < workshop.capacity else Status.WAITLISTED
         if existing is not None:

@@ -328,6 +328,11 @@ SPECTACULAR_SETTINGS = {
         "ShopOrderStatusEnum": "orders.models.ShopOrder.Status",
         "PaymentMethodEnum": "orders.models.PaymentMethod",
         "PaymentStatusEnum": "payments.models.Payment.Status",
+        "WorkshopStatusEnum": "workshops.models.Workshop.Status",
+        "RegistrationStatusEnum": "workshops.models.Registration.Status",
+        "OnboardingStepEnum": "workshops.selectors.STEP_KEYS",
+        "InviteResultEnum": "workshops.api.INVITE_RESULTS",
+        "CheckInResultEnum": "workshops.api.CHECK_IN_RESULTS",
     },
 }
 
