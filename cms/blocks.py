@@ -5,20 +5,28 @@ Catalogue blocks (featured products and shops, category grid, newest products) r
 out. On the home page, `HomePage.get_context` loads what every block needs at once (`preload_home`: all
 chosen and newest products in three queries, shops in one, categories in one), whatever the number of blocks
 and items; a block rendered anywhere else (the editor's block preview) loads its own items the same way.
+The "upcoming workshops" block reads `workshops.selectors.workshop_list_upcoming` (DESIGN §2: cms → workshops
+through selectors), preloaded the same way; workshop changes refresh the cached home page
+(`workshops.cms_signals`).
 """
 
+import logging
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.images.blocks import ImageBlock, ImageChooserBlock
 
+from marketplace.core import pagecache
 from shops import selectors
 from shops.models import Category, Shop
+from workshops import selectors as workshop_selectors
 
 from .catalogue.cards import CARD_SIZES, ProductCard, product_cards
 from .choosers import CategoryChooserBlock, ProductChooserBlock, ShopChooserBlock
@@ -28,7 +36,15 @@ PRELOAD_CONTEXT_KEY = "home_preload"
 MAX_CHOSEN = 12
 NEWEST_DEFAULT = 8
 NEWEST_MAX = 24
+WORKSHOPS_DEFAULT = 3
+WORKSHOPS_MAX = 12
+# The upcoming workshops' cards are kept this long under the storefront's page-cache generation, which every
+# workshop, session or registration change replaces (`workshops.cms_signals`); time alone (a workshop ending)
+# refreshes them within this many seconds.
+WORKSHOP_CARDS_SECONDS = 60
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "link", "ol", "ul"]
+
+logger = logging.getLogger(__name__)
 
 
 # --- Links into the catalogue --------------------------------------------------------------------------------
@@ -62,6 +78,8 @@ class HomePreload:
     shops: dict[int, Shop] = field(default_factory=dict)
     categories: dict[int, Category] = field(default_factory=dict)
     root_categories: list[Category] = field(default_factory=list)
+    # Cards of the next published workshops (as many as the largest "upcoming workshops" block shows).
+    workshops: list = field(default_factory=list)
 
 
 def _pk(item) -> int | None:
@@ -90,6 +108,7 @@ def preload_home(raw_blocks) -> HomePreload:
     shop_ids: set[int] = set()
     category_ids: set[int] = set()
     newest_count = 0
+    workshop_count = 0
     need_roots = False
     for raw in raw_blocks:
         kind, value = raw.get("type"), raw.get("value") or {}
@@ -103,6 +122,8 @@ def preload_home(raw_blocks) -> HomePreload:
             chosen = _ids(value.get("categories"))
             category_ids.update(chosen)
             need_roots = need_roots or not chosen
+        elif kind == "upcoming_workshops":
+            workshop_count = max(workshop_count, _workshop_count(value))
 
     preload = HomePreload()
     if product_ids or newest_count:
@@ -121,6 +142,8 @@ def preload_home(raw_blocks) -> HomePreload:
         categories = list(selectors.category_tree().filter(condition))
         preload.categories = {category.pk: category for category in categories if category.pk in category_ids}
         preload.root_categories = [category for category in categories if category.depth == 1]
+    if workshop_count:
+        preload.workshops = upcoming_workshop_cards(workshop_count)
     return preload
 
 
@@ -130,6 +153,37 @@ def _newest_count(value) -> int:
     except (TypeError, ValueError):
         count = NEWEST_DEFAULT
     return max(1, min(count, NEWEST_MAX))
+
+
+def upcoming_workshop_cards(limit: int) -> list:
+    """Cards of the next `limit` public workshops (`workshops.selectors.workshop_list_upcoming`: one query and two
+    prefetches), kept in the cache under the page cache's generation (see `WORKSHOP_CARDS_SECONDS`), so the home
+    page usually reads them without a query. Without a reachable cache they are read every time."""
+    generation = pagecache.current_generation()
+    key = f"cms:home-workshops:{translation.get_language()}:{generation}:{limit}"
+    if generation is not None:
+        try:
+            cards = cache.get(key)
+        except Exception:  # a cache failure means "no cache", never an error page
+            logger.warning("Could not read the cached workshop cards.", exc_info=True)
+            cards, generation = None, None
+        if cards is not None:
+            return cards
+    cards = workshop_cards(workshop_selectors.workshop_list_upcoming(limit=limit))
+    if generation is not None:
+        try:
+            cache.set(key, cards, WORKSHOP_CARDS_SECONDS)
+        except Exception:  # as above
+            logger.warning("Could not cache the workshop cards.", exc_info=True)
+    return cards
+
+
+def _workshop_count(value) -> int:
+    try:
+        count = int(value.get("count") or WORKSHOPS_DEFAULT)
+    except (TypeError, ValueError):
+        count = WORKSHOPS_DEFAULT
+    return max(1, min(count, WORKSHOPS_MAX))
 
 
 def _preloaded(parent_context) -> HomePreload | None:
@@ -291,24 +345,58 @@ class CategoryGridBlock(blocks.StructBlock):
         return context
 
 
+@dataclass
+class WorkshopCard:
+    """What the home page shows of an upcoming workshop."""
+
+    title: str
+    url: str
+    starts_at: object  # aware datetime of the first session (the template shows it in WITA), or None
+    place: str  # the venue and its district, or "" for an online workshop
+    seats_left: int
+
+
+def workshop_cards(workshops) -> list[WorkshopCard]:
+    """Cards for workshops of `workshops.selectors.workshop_list_public()` (annotated `first_starts_at` and
+    `seats_taken`, district joined): no further query."""
+    cards = []
+    for workshop in workshops:
+        venue = workshop.venue_name
+        district = workshop.district.name if workshop.district_id else ""
+        place = ", ".join(part for part in (venue, district) if part)
+        cards.append(
+            WorkshopCard(
+                title=workshop.title,
+                url=reverse("workshops:detail", args=[workshop.slug]),
+                starts_at=workshop.first_starts_at,
+                place=place,
+                seats_left=max(workshop.capacity - workshop.seats_taken, 0),
+            )
+        )
+    return cards
+
+
 class UpcomingWorkshopsBlock(blocks.StructBlock):
     heading = blocks.CharBlock(label=_("Heading"), max_length=80, required=False)
-    count = blocks.IntegerBlock(label=_("Number of workshops"), default=3, min_value=1, max_value=12)
+    count = blocks.IntegerBlock(
+        label=_("Number of workshops"), default=WORKSHOPS_DEFAULT, min_value=1, max_value=WORKSHOPS_MAX
+    )
 
     class Meta:
         icon = "date"
         label = _("Upcoming workshops")
         template = "cms/blocks/upcoming_workshops.html"
         preview_template = PREVIEW_TEMPLATE
-        preview_value = {"heading": "", "count": 3}
-        description = _("The next training workshops, updated automatically once workshops are scheduled.")
+        preview_value = {"heading": "", "count": WORKSHOPS_DEFAULT}
+        description = _("The next training workshops (published, soonest first), updated automatically.")
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
-        # The workshops app has no models yet. When it does, read the next `count` published workshops through
-        # `workshops.selectors` (upcoming, soonest first) here and in `preload_home`; until then the block says
-        # that no workshop is scheduled.
-        context["workshops"] = []
+        count = _workshop_count(value)
+        preload = _preloaded(parent_context)
+        cards = preload.workshops if preload is not None else upcoming_workshop_cards(count)
+        context["workshops"] = cards[:count]
+        context["all_url"] = reverse("workshops:list")
         context["default_heading"] = _("Upcoming workshops")
         return context
 

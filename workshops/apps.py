@@ -9,4 +9,6 @@ class WorkshopsConfig(AppConfig):
     verbose_name = _("Workshops")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (connects the receivers)
+        from . import cms_signals, signals  # noqa: F401  (signals connects its receivers on import)
+
+        cms_signals.connect()

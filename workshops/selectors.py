@@ -21,7 +21,7 @@ Everything for a whole cohort is read in a fixed number of queries, whatever its
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from allauth.account.models import EmailAddress
 from django.db.models import Count, Exists, IntegerField, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
@@ -197,6 +197,16 @@ def trainer_list() -> QuerySet:
     return User.objects.filter(trainer_profile__is_active=True).order_by("full_name", "email")
 
 
+def trainer_profile_list() -> QuerySet[TrainerProfile]:
+    """Every trainer profile (active first, then by name) with its user, who granted it and the number of workshops
+    the user trains, for the operators' screen (the caller checks who asks); one query per page."""
+    return (
+        TrainerProfile.objects.select_related("user", "granted_by")
+        .annotate(workshop_count=Count("user__trained_workshops", distinct=True))
+        .order_by("-is_active", "user__full_name", "user__email", "pk")
+    )
+
+
 def registration_list_for_user(*, user) -> QuerySet[Registration]:
     return (
         Registration.objects.filter(user=user)
@@ -353,8 +363,8 @@ def stuck_participants_for_trainer(*, trainer, days: int = STUCK_AFTER_DAYS) -> 
         if registration.user_id not in seen:
             seen.add(registration.user_id)
             unique.append(registration)
-    cutoff = timezone.now() - timedelta(days=days)
-    stuck = [row for row in progress_for_registrations(unique) if not row.finished and row.since < cutoff]
+    now = timezone.now()
+    stuck = [row for row in progress_for_registrations(unique) if not row.finished and (now - row.since).days > days]
     return sorted(stuck, key=lambda row: row.since)
 
 

@@ -156,6 +156,8 @@ def registration_check_in(*, workshop: Workshop, code: str, trainer) -> tuple[Re
             raise ValidationError(
                 {"code": _("This code is for another workshop: %(title)s.") % {"title": found.workshop.title}}
             )
+        if found.workshop.status not in (WorkshopStatus.PUBLISHED, WorkshopStatus.COMPLETED):
+            raise WorkshopStateError(_("Participants can be checked in to a published workshop only."))
         if found.status != Status.REGISTERED:
             raise ValidationError({"code": _("This person has no seat (waiting list or cancelled).")})
         if found.checked_in_at is not None:
@@ -474,7 +476,10 @@ def _clean_sessions(sessions: list[dict]) -> list[dict]:
 
 
 def _clean_trainers(trainer_ids: list[int], *, always) -> list:
-    ids = {int(pk) for pk in trainer_ids}
+    try:
+        ids = {int(pk) for pk in trainer_ids}
+    except (TypeError, ValueError):
+        raise ValidationError({"trainers": _("Choose active trainers only.")}) from None
     trainers = list(User.objects.filter(pk__in=ids, trainer_profile__is_active=True))
     if len(trainers) != len(ids):
         raise ValidationError({"trainers": _("Choose active trainers only.")})
@@ -490,9 +495,11 @@ def _validate(workshop: Workshop, sessions: list[dict]) -> None:
     session, well-formed questions."""
     errors = {}
     try:
-        workshop.full_clean(exclude=["slug", "created_by", "trainers"])
+        workshop.full_clean(exclude=["slug", "created_by", "trainers"], validate_constraints=False)
     except ValidationError as error:
         errors.update(error.message_dict)
+    if isinstance(workshop.capacity, int) and workshop.capacity < 1 and "capacity" not in errors:
+        errors.setdefault("capacity", []).append(_("A workshop needs at least one seat."))
     if not workshop.online_url and not (workshop.venue_name and workshop.venue_address):
         errors.setdefault("venue_name", []).append(_("Give the venue and its address, or an online meeting link."))
     if not sessions:

@@ -235,6 +235,7 @@ def test_demo_builds_the_home_page_pages_menu_and_settings_once(client):
         "Cara berjualan",
         "Tanya jawab",
         "Berita",
+        "Pelatihan",
     ]
     assert str(settings.whatsapp).startswith("+62")
 
@@ -242,6 +243,7 @@ def test_demo_builds_the_home_page_pages_menu_and_settings_once(client):
     assert all(product.title in html for product in products)
     assert 'href="/faq/"' in html
     assert 'href="/berita/"' in html
+    assert 'href="/pelatihan/"' in html
     assert client.get("/faq/").status_code == 200
 
 

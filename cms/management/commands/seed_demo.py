@@ -8,6 +8,7 @@ from payments.demo import seed_payout_accounts
 from shops.demo import seed_categories
 from shops.demo_catalogue import seed_shops_and_products
 from shops.regions import load_regions
+from workshops.demo import seed_workshops
 
 
 class Command(BaseCommand):
@@ -51,6 +52,17 @@ class Command(BaseCommand):
             self.stdout.write(f"Orders: {placed} placed")
             seed_payout_accounts()  # after the orders: the shops they paid get bank accounts for payouts
         demo.seed_storefront_pages()  # after the catalogue: the home page features its products and shops
+        # After the catalogue, orders and payout accounts (participants' progress is derived from them), and after
+        # the storefront pages, so the home page never features a participant's shop that has no products yet.
+        emails = {account.role: account.email for account in accounts}
+        workshops = seed_workshops(
+            operator=User.objects.get(email=emails["operator"]),
+            trainer=User.objects.get(email=emails["trainer"]),
+            seller=User.objects.get(email=emails["seller"]),
+            shopper=User.objects.get(email=emails["shopper"]),
+            catalogue=catalogue,
+        )
+        self.stdout.write(f"Workshops: {workshops.summary()}")
         url = url.rstrip("/")
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
         self.stdout.write(f"\n  Site:        {url}/\n  Admin (CMS): {url}/cms/\n  API docs:    {url}/api/docs/\n")
