@@ -34,7 +34,7 @@ from payments.models import PayoutAccount
 from shops.models import ProductImage, Shop, ShopMember
 from shops.selectors import user_is_operator
 
-from .models import Registration, TrainerProfile, Workshop, WorkshopSession
+from .models import Registration, TrainerProfile, Workshop, WorkshopInvitation, WorkshopSession
 
 Status = Registration.Status
 WorkshopStatus = Workshop.Status
@@ -233,6 +233,20 @@ def registration_get_for_trainer(*, user, workshop: Workshop, pk: int) -> Regist
     """A registration of a workshop the caller manages (the caller already loaded the workshop through
     `workshop_get_for_trainer`)."""
     return Registration.objects.select_related("user", "workshop").filter(workshop=workshop, pk=pk).first()
+
+
+def waitlist_for_workshop(*, workshop: Workshop) -> QuerySet[Registration]:
+    """The waiting list, next in line first (only names are shown: `user` is joined)."""
+    return (
+        Registration.objects.filter(workshop=workshop, status=Status.WAITLISTED)
+        .select_related("user")
+        .order_by("created_at", "pk")
+    )
+
+
+def invitation_list_pending(*, workshop: Workshop) -> QuerySet[WorkshopInvitation]:
+    """People a trainer added by email who have not signed up (or verified the address) yet."""
+    return WorkshopInvitation.objects.filter(workshop=workshop, accepted_at__isnull=True).order_by("created_at", "pk")
 
 
 def waitlist_position(registration: Registration) -> int | None:
