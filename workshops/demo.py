@@ -290,6 +290,18 @@ def _completed_participants(*, catalogue: bool, seller: User, shopper: User, ope
     return people
 
 
+def _date_the_newcomers(past_day: date) -> None:
+    """The newcomers joined before the workshop and did their last step a few days after it, then stopped: the
+    trainer's list shows them stuck for about a month (the catalogue sellers keep their real, recent times)."""
+    emails = [spec.email for spec in NEW_PARTICIPANTS]
+    User.objects.filter(email__in=emails).update(date_joined=_at(past_day - timedelta(days=20), 10))
+    after = _at(past_day + timedelta(days=2), 15)
+    shops = Shop.objects.filter(members__user__email__in=emails, members__role=ShopMember.Role.OWNER)
+    shops.update(created_at=after)
+    shops.exclude(submitted_at=None).update(submitted_at=after + timedelta(hours=1))
+    shops.exclude(reviewed_at=None).update(reviewed_at=after + timedelta(days=1))
+
+
 def _answers(user: User) -> dict:
     spec = next((spec for spec in NEW_PARTICIPANTS if spec.email == user.email), None)
     shop = Shop.objects.filter(members__user=user, members__role="owner").select_related("district").first()
@@ -354,6 +366,7 @@ def _seed_completed(*, trainer: User, people: list[User], result: WorkshopsResul
                 created_at=_at(past_day - timedelta(days=14), 10) + timedelta(hours=index),
                 checked_in_at=_at(past_day, 8) + timedelta(minutes=30 + 2 * index),
             )
+        _date_the_newcomers(past_day)
         pagecache.invalidate()
     result.created.append(COMPLETED_TITLE)
     workshop.refresh_from_db()

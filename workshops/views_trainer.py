@@ -90,7 +90,7 @@ def _workshop_or_404(request: HttpRequest, pk: int) -> Workshop:
 
 
 def _participant_name(user) -> str:
-    return user.full_name or user.email.split("@")[0]
+    return user.full_name or gettext("Participant")
 
 
 def _is_over(workshop: Workshop, now) -> bool:
@@ -484,6 +484,8 @@ def check_in_manual(request: HttpRequest, pk: int, registration_pk: int) -> Http
         registration, already = services.registration_check_in_manual(registration=registration, trainer=request.user)
     except ValidationError as error:
         return _render_participants(request, workshop, status=400, errors=error.messages)
+    except WorkshopStateError as error:
+        return _render_participants(request, workshop, status=409, conflict=error.message)
     name = _participant_name(registration.user)
     if already:
         messages.info(request, gettext("%(name)s was already checked in.") % {"name": name})
@@ -537,6 +539,8 @@ def check_in(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as error:
             result, message, status = "error", " ".join(error.messages), 400
+        except WorkshopStateError as error:
+            result, message, status = "error", str(error.message), 409
         else:
             name = _participant_name(registration.user)
             if already:

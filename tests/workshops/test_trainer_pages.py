@@ -570,6 +570,26 @@ def test_manual_check_in_of_a_waitlisted_person_is_refused(logged_in, owner):
     assert snapshot() == before
 
 
+def test_nobody_is_checked_in_to_a_cancelled_workshop(logged_in, owner):
+    item = workshop(trainers=[owner])
+    registration = register(item)
+    Workshop.objects.filter(pk=item.pk).update(status=Workshop.Status.CANCELLED)
+    before = snapshot()
+
+    page = logged_in.post(reverse("trainer:check-in", args=[item.pk]), {"code": registration.short_code})
+    answer = logged_in.post(
+        reverse("trainer:check-in", args=[item.pk]), {"code": registration.qr_secret}, HTTP_ACCEPT="application/json"
+    )
+    manual = logged_in.post(reverse("trainer:check-in-manual", args=[item.pk, registration.pk]))
+
+    assert page.status_code == 409
+    assert 'data-check-in-result="error"' in page.content.decode()
+    assert (answer.status_code, json.loads(answer.content)["result"]) == (409, "error")
+    assert manual.status_code == 409
+    assert "data-conflict" in manual.content.decode()
+    assert snapshot() == before
+
+
 # --- Who may do what ------------------------------------------------------------------------------------------
 
 
