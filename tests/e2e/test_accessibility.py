@@ -591,3 +591,58 @@ def test_audit_follows_the_skip_link_into_main(page):
     show(page, SKIP_LINK_PAGE.format(target="#nowhere"))
     keyboard, _stops = keyboard_problems(page, stops=3)
     assert keyboard == ['first Tab stop is a.skip-link "Skip", expected the skip link to #main']
+
+
+def workshop_pages() -> tuple[object, object, dict[str, str]]:
+    """Issue 8's pages: the public list and a workshop, a participant's registration with its QR code, and the
+    trainer's dashboard, form, overview (the funnel chart), participant list and check-in page."""
+    from tests.workshops.helpers import trainer, workshop
+    from workshops.services import registration_check_in, registration_create
+
+    coach = trainer()
+    item = workshop(trainers=[coach], capacity=2, title="Jualan Online untuk Pemula")
+    participant = User.objects.create_user(email="peserta@contoh.id", password="x", full_name="Ni Luh Peserta")
+    registration = registration_create(workshop=item, user=participant, answers={"business": "makanan"})
+    registration_check_in(workshop=item, code=registration.short_code, trainer=coach)
+    registration_create(workshop=item, user=User.objects.create_user(email="b@contoh.id", password="x", full_name="B"))
+    return (
+        coach,
+        participant,
+        {
+            "workshops": ("/pelatihan/", None),
+            "a workshop": (f"/pelatihan/{item.slug}/", None),
+            "my registration": (f"/pelatihan/pendaftaran/{registration.pk}/", "participant"),
+            "my workshops": ("/pelatihan/saya/", "participant"),
+            "trainer dashboard": ("/pelatih/", "trainer"),
+            "new workshop": ("/pelatih/pelatihan/baru/", "trainer"),
+            "workshop overview": (f"/pelatih/pelatihan/{item.pk}/", "trainer"),
+            "participants": (f"/pelatih/pelatihan/{item.pk}/peserta/", "trainer"),
+            "check-in": (f"/pelatih/pelatihan/{item.pk}/check-in/", "trainer"),
+        },
+    )
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("width", [360, 1280])
+def test_workshop_pages_meet_wcag_aa_with_keyboard_and_small_screen(live_server, browser, width):
+    coach, participant, paths = workshop_pages()
+    problems = []
+    for name, (path, who) in paths.items():
+        context = browser.new_context(viewport={"width": width, "height": 800}, locale="id-ID")
+        try:
+            if who:
+                sign_in(context, live_server.url, coach if who == "trainer" else participant)
+            page = context.new_page()
+            page.goto(f"{live_server.url}{path}")
+            result = audit(page, lang="id", width=width)
+            assert result["stats"]["texts"] >= 5, (name, result["stats"])
+            # The check-in page puts the cursor in the code field (the trainer types at once at the door), so its
+            # first Tab stop is not the skip link; every other page is checked from the top.
+            keyboard = [] if name == "check-in" else keyboard_problems(page)[0]
+            page.evaluate("[...document.querySelectorAll('details')].map((d) => (d.open = true)).length")
+            more = audit(page, lang="id", width=width)["problems"]
+            found = result["problems"] + [f"(details open) {p}" for p in more if p not in result["problems"]]
+            problems += [f"{name} ({path}) at {width}px: {problem}" for problem in found + keyboard]
+        finally:
+            context.close()
+    assert not problems, f"{len(problems)} accessibility problems:\n" + "\n".join(problems)
