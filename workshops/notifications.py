@@ -4,7 +4,7 @@ sent through the outbox in the caller's transaction."""
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.mail import EmailMessage, send_mail
+from django.core.mail import EmailMessage
 from django.urls import reverse
 from django.utils import formats, translation
 from django.utils.translation import gettext_lazy as _
@@ -86,7 +86,7 @@ register_email(
 
 def site_url(name: str, *args) -> str:
     """An absolute link in the site's default language."""
-    with translation.override(settings.LANGUAGE_CODE):
+    with site_language():
         return settings.SITE_URL + reverse(name, args=args)
 
 
@@ -100,40 +100,44 @@ def schedule_text(workshop) -> str:
     return "\n".join(lines)
 
 
+def site_language():
+    """Workshop mails are written in the site's language (users keep no language of their own)."""
+    return translation.override(settings.LANGUAGE_CODE)
+
+
+def _message(key: str, to: str, context: dict) -> EmailMessage:
+    """The registered mail `key` to `to`, rendered in the active language (inside `site_language()`, so the
+    context's dates and labels read as the mail around them)."""
+    subject, body = render_email(key, context, language=translation.get_language())
+    return EmailMessage(subject, body, None, [to])
+
+
+def _participant_context(registration: Registration) -> dict:
+    return {
+        "participant_name": registration.user.full_name or registration.user.email,
+        "workshop": registration.workshop,
+        "schedule": schedule_text(registration.workshop),
+        "short_code": registration.short_code,
+    }
+
+
 def notify_registration_confirmed(*, registration: Registration, promoted: bool) -> None:
     """Mails the participant that their seat is confirmed (`promoted`: it came free from the waiting list)."""
-    user = registration.user
-    if not user.email:
+    if not registration.user.email:
         return
-    language = "id"
-    with translation.override(language):
-        context = {
-            "participant_name": user.full_name or user.email,
-            "workshop": registration.workshop,
-            "schedule": schedule_text(registration.workshop),
-            "short_code": registration.short_code,
-            "promoted": promoted,
-        }
-        subject, body = render_email("workshop_registration_confirmed", context, language=language)
-    send_mail(subject, body, None, [user.email])
+    with site_language():
+        context = {**_participant_context(registration), "promoted": promoted}
+        _message("workshop_registration_confirmed", registration.user.email, context).send()
 
 
 def notify_reminder(*, registration: Registration) -> None:
     """The day-before reminder, with the check-in QR code attached as a PNG."""
-    user = registration.user
-    if not user.email:
+    if not registration.user.email:
         return
-    language = "id"
-    with translation.override(language):
-        context = {
-            "participant_name": user.full_name or user.email,
-            "workshop": registration.workshop,
-            "schedule": schedule_text(registration.workshop),
-            "short_code": registration.short_code,
-            "registration_url": site_url("workshops:registration", registration.pk),
-        }
-        subject, body = render_email("workshop_reminder", context, language=language)
-    message = EmailMessage(subject, body, None, [user.email])
+    with site_language():
+        url = site_url("workshops:registration", registration.pk)
+        context = {**_participant_context(registration), "registration_url": url}
+        message = _message("workshop_reminder", registration.user.email, context)
     message.attach(f"check-in-{registration.short_code}.png", qr_png(registration.qr_secret), "image/png")
     message.send()
 
@@ -143,50 +147,42 @@ def notify_workshop_cancelled(*, workshop, reason: str) -> None:
     registrations = (
         Registration.objects.select_related("user")
         .filter(workshop=workshop, status__in=[Registration.Status.REGISTERED, Registration.Status.WAITLISTED])
+        .exclude(user__email="")
         .order_by("pk")
     )
-    language = "id"
-    messages = []
-    with translation.override(language):
-        workshops_url = site_url("workshops:list")
-        for registration in registrations:
-            user = registration.user
-            if not user.email:
-                continue
-            context = {
-                "participant_name": user.full_name or user.email,
-                "workshop": workshop,
-                "reason": reason,
-                "workshops_url": workshops_url,
-            }
-            subject, body = render_email("workshop_cancelled", context, language=language)
-            messages.append(EmailMessage(subject, body, None, [user.email]))
+    with site_language():
+        context = {"workshop": workshop, "reason": reason, "workshops_url": site_url("workshops:list")}
+        messages = [
+            _message(
+                "workshop_cancelled",
+                registration.user.email,
+                {**context, "participant_name": registration.user.full_name or registration.user.email},
+            )
+            for registration in registrations
+        ]
     if messages:
         messages[0].get_connection().send_messages(messages)
 
 
 def notify_invitation(*, invitation: WorkshopInvitation) -> None:
     """Someone without an account was added by a trainer: a link to sign up, returning to the workshop."""
-    language = "id"
     inviter = invitation.invited_by
-    with translation.override(language):
+    with site_language():
         detail = reverse("workshops:detail", args=[invitation.workshop.slug])
         context = {
             "trainer_name": (inviter.full_name or inviter.email) if inviter else _("A trainer"),
             "workshop": invitation.workshop,
             "schedule": schedule_text(invitation.workshop),
-            "signup_url": f"{settings.SITE_URL}{reverse('account_signup')}?next={detail}",
+            "signup_url": f"{site_url('account_signup')}?next={detail}",
         }
-        subject, body = render_email("workshop_invitation", context, language=language)
-    send_mail(subject, body, None, [invitation.email])
+        _message("workshop_invitation", invitation.email, context).send()
 
 
 def notify_stuck_digest(*, trainer, rows: list[dict], days: int) -> None:
     """The weekly list of a trainer's participants who have not moved a step for more than `days` days."""
     if not trainer.email or not rows:
         return
-    language = "id"
-    with translation.override(language):
+    with site_language():
         context = {
             "trainer_name": trainer.full_name or trainer.email,
             "count": len(rows),
@@ -194,5 +190,4 @@ def notify_stuck_digest(*, trainer, rows: list[dict], days: int) -> None:
             "rows": rows,
             "dashboard_url": site_url("trainer:dashboard"),
         }
-        subject, body = render_email("workshop_stuck_digest", context, language=language)
-    send_mail(subject, body, None, [trainer.email])
+        _message("workshop_stuck_digest", trainer.email, context).send()

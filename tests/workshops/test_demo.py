@@ -12,11 +12,9 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
 from django.core.management import call_command
-from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from marketplace.core.models import OutgoingEmail
 from orders.models import ShopOrder
 from payments.models import PayoutAccount
 from shops.models import Product, Shop
@@ -26,21 +24,6 @@ from workshops.models import Registration, TrainerProfile, Workshop, WorkshopInv
 from workshops.selectors import STEP_KEYS, participant_progress, workshop_list_public
 
 pytestmark = pytest.mark.timeout(900)  # the module's first test seeds the demo catalogue
-
-
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    """Run `seed_demo` once for the module; everything it wrote is rolled back afterwards."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        out = StringIO()
-        call_command("seed_demo", force=True, stdout=out)
-        yield {"output": out.getvalue(), "mails": len(mail.outbox), "outbox_rows": OutgoingEmail.objects.count()}
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def demo(seeded, db):
-    return seeded
 
 
 def snapshot() -> dict:

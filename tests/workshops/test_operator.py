@@ -28,17 +28,6 @@ def profiles() -> list[tuple]:
     )
 
 
-@pytest.fixture
-def operator():
-    return make_operator()
-
-
-@pytest.fixture
-def operator_client(client, operator):
-    client.force_login(operator)
-    return client
-
-
 def test_the_urls_are_the_ones_the_menu_links_to():
     assert reverse("workshops_trainers:index") == TRAINERS
     assert reverse("workshops_operator:index") == WORKSHOPS
