@@ -5,6 +5,7 @@ from .imports import ProductImport
 from .product import Product, ProductImage, ProductVariant
 from .regions import District, Province, Regency, Village
 from .shop import Shop, ShopInvitation, ShopMember
+from .views import ProductViewDay
 
 __all__ = [
     "Category",
@@ -13,6 +14,7 @@ __all__ = [
     "ProductImage",
     "ProductImport",
     "ProductVariant",
+    "ProductViewDay",
     "Province",
     "Regency",
     "Shop",
