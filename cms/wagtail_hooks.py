@@ -6,6 +6,7 @@ from wagtail import hooks
 from marketplace.core.pagecache import allow_page_cache
 
 from .choosers import category_chooser_viewset, product_chooser_viewset, shop_chooser_viewset
+from .reports import hooks as report_hooks  # noqa: F401  (the operators' reports register themselves)
 
 
 @hooks.register("register_admin_viewset")
