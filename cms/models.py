@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
-from wagtail.fields import StreamField
+from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
@@ -54,7 +54,7 @@ class HomePage(Page):
     content_panels = [*Page.content_panels, FieldPanel("body")]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["cms.StandardPage", "cms.NewsIndexPage"]
+    subpage_types = ["cms.StandardPage", "cms.NewsIndexPage", "cms.DataPage"]
     max_count = 1
 
     class Meta:
@@ -281,3 +281,57 @@ for _signal in (page_published, page_unpublished, post_page_move):
 post_delete.connect(_menu_changed, sender=Page, dispatch_uid="cms_menu_changed_page_deleted")
 post_save.connect(_menu_changed, sender=Site, dispatch_uid="cms_menu_changed_site_saved")
 post_save.connect(_menu_changed, sender=StorefrontSettings, dispatch_uid="cms_menu_changed_settings_saved")
+
+
+# --- Open data (issue 9): the daily snapshots of the public figures and the page that shows them -----------------
+
+
+class DatasetSnapshot(models.Model):
+    """One day's publication of one open dataset (`cms.programme.datasets`): its rows as published, already
+    suppressed (no count below 5 is stored), so the page, the downloads and the API serve exactly what was
+    published that day and never recompute per request. Written by `cms.tasks.publish_open_data`; a second run on
+    the same WITA day replaces that day's rows, past days are kept as history."""
+
+    dataset = models.CharField(_("dataset"), max_length=64)
+    snapshot_date = models.DateField(_("snapshot date"))
+    computed_at = models.DateTimeField(_("computed at"))
+    rows = models.JSONField(_("rows"), default=list)
+    period_start = models.DateField(_("period start"), null=True, blank=True)
+    period_end = models.DateField(_("period end"), null=True, blank=True)
+    row_count = models.PositiveIntegerField(_("number of rows"), default=0)
+
+    class Meta:
+        ordering = ["dataset", "-snapshot_date"]
+        verbose_name = _("dataset snapshot")
+        verbose_name_plural = _("dataset snapshots")
+        constraints = [
+            models.UniqueConstraint(fields=["dataset", "snapshot_date"], name="cms_datasetsnapshot_dataset_date_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dataset} {self.snapshot_date:%Y-%m-%d}"
+
+
+class DataPage(Page):
+    """The public open-data page ("Data Terbuka", `/data/`): the programme's figures from the latest snapshots —
+    summary, a table and a chart per dataset, downloads and the DCAT catalogue. One per site, under the home page."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link", "ol", "ul"])
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = []
+    max_count_per_parent = 1
+    template = "cms/data_page.html"
+
+    class Meta:
+        verbose_name = _("open data page")
+        verbose_name_plural = _("open data pages")
+
+    def get_context(self, request, *args, **kwargs):
+        from .programme.datasets import page_context  # the registry reads this module's snapshot model
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(page_context())
+        return context

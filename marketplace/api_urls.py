@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("orders.api_urls")),
     path("", include("payments.api_urls")),
     path("", include("workshops.api_urls")),
+    path("", include("cms.programme.api")),
 ]
 
 # Always last: every other URL under /api/v1/ answers a JSON 404. It only matches paths ending in a slash,

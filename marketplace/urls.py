@@ -16,9 +16,11 @@ from payments import webhooks as payment_webhooks
 urlpatterns = [
     path("health/", core_views.health, name="health"),
     path("payments/stripe/webhook/", payment_webhooks.stripe_webhook, name="stripe_webhook"),
+    path("v/", include("shops.views_counter")),  # the product page view beacon
     path("robots.txt", cms_views_seo.robots_txt, name="robots_txt"),
     path("sitemap.xml", cms_views_seo.sitemap_xml, name="sitemap"),
     path("sitemap-<slug:section>.xml", cms_views_seo.sitemap_section, name="sitemap_section"),
+    path("data/", include("cms.programme.urls")),  # open data downloads + DCAT; the page /data/ is Wagtail's
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("marketplace.api_urls")),
@@ -44,6 +46,7 @@ urlpatterns += i18n_patterns(
     path("pembayaran/", include("payments.urls")),
     path("penjual/ulasan/", include("orders.urls_seller_reviews")),
     path("penjual/saldo/", include("payments.urls_seller")),
+    path("penjual/statistik/", include("orders.urls_seller_statistics")),
     path("penjual/", include("shops.urls")),
     path("pelatihan/", include("workshops.urls")),
     path("pelatih/", include("workshops.urls_trainer")),

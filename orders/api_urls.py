@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("orders.api.urls_shipping")),
     path("", include("orders.api.urls_addresses")),
     path("", include("orders.api.urls_reviews")),
+    path("", include("orders.api.seller_statistics")),
 ]

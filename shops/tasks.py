@@ -74,3 +74,62 @@ def warn_expiring_halal_certificates() -> int:
     """Mail each owner whose verified halal certificate expires within 30 days, once per expiry date
     (`shops.services.legal.halal_expiry_warnings_send`). Meant for beat, daily. Returns how many were warned."""
     return halal_expiry_warnings_send()
+
+
+@shared_task(name="shops.tasks.flush_product_views")
+def flush_product_views() -> int:
+    """Move the product page views counted in the cache (`shops.views_counter`) into `ProductViewDay`. Meant
+    for beat, every 5 minutes. Returns how many views were moved.
+
+    For each of the days a counter is kept, reads the day's index and the counters, adds each count to the
+    product's row of that day (an upsert: `views + n`), and after the commit subtracts exactly what it moved
+    with `cache.decr`, so views counted meanwhile stay for the next run; a second run right after moves
+    nothing. Counts of ids that are no (longer a) product are dropped. One run at a time (a cache lock).
+    """
+    from contextlib import suppress
+    from datetime import timedelta
+
+    from django.core.cache import cache
+    from django.db import IntegrityError, transaction
+    from django.db.models import F
+
+    from . import views_counter as counter
+    from .models import Product, ProductViewDay
+
+    lock = "product-views:flush-lock"
+    if not cache.add(lock, 1, 240):
+        return 0
+    moved = 0
+    try:
+        today = counter.today_wita()
+        for offset in range(counter.DAYS_KEPT):
+            day = today - timedelta(days=offset)
+            slots = int(cache.get(counter.index_count_key(day)) or 0)
+            if not slots:
+                continue
+            slot_values = cache.get_many([counter.index_slot_key(day, slot) for slot in range(1, slots + 1)])
+            keys = {counter.counter_key(day, int(value)): int(value) for value in slot_values.values() if value}
+            counts = {keys[key]: int(value) for key, value in cache.get_many(list(keys)).items() if int(value) > 0}
+            if not counts:
+                continue
+            existing = set(Product.objects.filter(pk__in=list(counts)).values_list("pk", flat=True))
+            with transaction.atomic():
+                for product_id, views in counts.items():
+                    if product_id not in existing:
+                        continue
+                    rows = ProductViewDay.objects.filter(product_id=product_id, day=day)
+                    if rows.update(views=F("views") + views):
+                        continue
+                    try:
+                        with transaction.atomic():
+                            ProductViewDay.objects.create(product_id=product_id, day=day, views=views)
+                    except IntegrityError:  # created meanwhile by another writer
+                        rows.update(views=F("views") + views)
+            for product_id, views in counts.items():
+                with suppress(ValueError):  # expired meanwhile: nothing left to subtract from
+                    cache.decr(counter.counter_key(day, product_id), views)
+                if product_id in existing:
+                    moved += views
+    finally:
+        cache.delete(lock)
+    return moved

@@ -356,6 +356,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout"
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
+    "publish-open-data": {
+        "task": "cms.tasks.publish_open_data",
+        "schedule": crontab(hour=2, minute=30),  # Makassar time: yesterday's sales are all in
+        "options": {"expires": 6 * 3600},
+    },
+    "flush-product-views": {"task": "shops.tasks.flush_product_views", "schedule": crontab(minute="*/5")},
     "clear-expired-sessions": {
         "task": "marketplace.core.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=17),

@@ -58,8 +58,8 @@ def test_seed_demo_twice_duplicates_nothing():
     run_seed(force=True)
 
     assert (User.objects.count(), EmailAddress.objects.count(), Page.objects.count(), Site.objects.count()) == counts
-    # Pages: root, home, about, how to sell, FAQ, news index and its two articles.
-    assert counts == (4, 4, 8, 1)
+    # Pages: root, home, about, how to sell, FAQ, news index and its two articles, the open data page.
+    assert counts == (4, 4, 9, 1)
 
 
 @pytest.mark.django_db

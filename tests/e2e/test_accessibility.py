@@ -646,3 +646,31 @@ def test_workshop_pages_meet_wcag_aa_with_keyboard_and_small_screen(live_server,
         finally:
             context.close()
     assert not problems, f"{len(problems)} accessibility problems:\n" + "\n".join(problems)
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("width", [360, 1280])
+def test_open_data_and_seller_statistics_pages_meet_wcag_aa(live_server, browser, width):
+    """Issue 9's pages: the public "Data Terbuka" page (its tables and charts from the day's snapshot) and a
+    seller's statistics page."""
+    from cms.programme.demo import seed_open_data
+
+    owner, _paths = storefront()
+    seed_open_data()
+    problems = []
+    for path, user in (("/data/", None), ("/en/data/", None), ("/penjual/statistik/", owner)):
+        context = browser.new_context(viewport={"width": width, "height": 800}, locale="id-ID")
+        try:
+            if user is not None:
+                sign_in(context, live_server.url, user)
+            page = context.new_page()
+            page.goto(f"{live_server.url}{path}")
+            assert page.url.endswith(path), page.url
+            lang = "en" if path.startswith("/en/") else "id"
+            result = audit(page, lang=lang, width=width)
+            assert result["stats"]["texts"] >= 10, (path, result["stats"])
+            keyboard, _stops = keyboard_problems(page)
+            problems += [f"{path} at {width}px: {problem}" for problem in result["problems"] + keyboard]
+        finally:
+            context.close()
+    assert not problems, f"{len(problems)} accessibility problems:\n" + "\n".join(problems)

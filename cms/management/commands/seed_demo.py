@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
 from cms import demo
+from cms.programme.demo import seed_open_data
 from orders.demo import seed_orders
 from payments.demo import seed_payout_accounts
 from shops.demo import seed_categories
@@ -63,6 +64,7 @@ class Command(BaseCommand):
             catalogue=catalogue,
         )
         self.stdout.write(f"Workshops: {workshops.summary()}")
+        self.stdout.write(f"Open data: {seed_open_data()} datasets published")  # after everything they count
         url = url.rstrip("/")
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
         self.stdout.write(f"\n  Site:        {url}/\n  Admin (CMS): {url}/cms/\n  API docs:    {url}/api/docs/\n")
