@@ -33,7 +33,6 @@ from . import figures
 from .definitions import SALES_BANDS, WITA, month_bounds
 from .privacy import SUPPRESSED_KEY, SUPPRESSED_LABEL, THRESHOLD, display, share, suppress_rows
 
-DEFAULT_PUBLISHER = "Pemerintah Kabupaten Badung — Program UKM GO-DIGITAL"
 LICENCE = {
     "name": "CC BY 4.0",
     "title": "Creative Commons Attribution 4.0 International",
@@ -51,7 +50,7 @@ DEFAULT_REGION = {
 
 
 def publisher() -> str:
-    return getattr(settings, "OPEN_DATA_PUBLISHER", DEFAULT_PUBLISHER)
+    return settings.OPEN_DATA_PUBLISHER
 
 
 def region() -> dict:

@@ -502,6 +502,10 @@ REFUND_SELLER_WINDOW_DAYS = env.int("REFUND_SELLER_WINDOW_DAYS", default=14)
 # The smallest payout an operator batch or a Stripe transfer sends (rupiah).
 PAYOUT_MINIMUM = env.int("PAYOUT_MINIMUM", default=10_000)
 
+# --- Open data ---------------------------------------------------------------------------------------
+# Who publishes the programme's open data (named in every dataset's metadata and the DCAT catalogue).
+OPEN_DATA_PUBLISHER = env.str("OPEN_DATA_PUBLISHER", default="Pemerintah Kabupaten Badung — Program UKM GO-DIGITAL")
+
 # --- Security defaults (production.py tightens) -----------------------------------------------------
 
 SESSION_COOKIE_HTTPONLY = True
