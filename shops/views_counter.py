@@ -11,9 +11,12 @@ subtracts what it moved with `cache.decr`, so views counted meanwhile stay for t
 
 Trade-off: a cache outage (or restart of a cache without persistence) loses at most the views not yet flushed,
 about 5 minutes' worth: statistics, not money. Bots are skipped loosely (no browser user agent, or a known
-crawler word in it); the figure is an indication, not an audit.
+crawler word in it); the figure is an indication, not an audit. Against a script inflating a product's views,
+one address counts at most `MAX_VIEWS_PER_ADDRESS` views of a product per hour (a person reloading a page a few
+times still counts each time); the address is kept only as a hash in an hour-long cache key.
 """
 
+import hashlib
 import re
 from contextlib import suppress
 from datetime import date, datetime
@@ -28,6 +31,7 @@ WITA = ZoneInfo("Asia/Makassar")
 KEEP_SECONDS = 3 * 24 * 3600
 DAYS_KEPT = 3
 MAX_PRODUCT_ID = 2**31 - 1
+MAX_VIEWS_PER_ADDRESS = 20  # per product and hour
 BOT_WORDS = re.compile(r"bot|crawl|spider|slurp|headless|preview|fetch|curl|wget|python|scrapy|lighthouse", re.I)
 
 
@@ -49,6 +53,24 @@ def index_slot_key(day: date, slot: int) -> str:
 
 def is_browser(user_agent: str) -> bool:
     return user_agent.startswith("Mozilla/") and not BOT_WORDS.search(user_agent)
+
+
+def client_address(request: HttpRequest) -> str:
+    """The visitor's address: the last hop of `X-Forwarded-For` (the one the deployment's proxy appends, see
+    docs/deploy.md; earlier entries are the client's to invent), else the connection's address."""
+    forwarded = request.headers.get("X-Forwarded-For", "")
+    return forwarded.rsplit(",", 1)[-1].strip() or request.META.get("REMOTE_ADDR", "")
+
+
+def within_address_limit(address: str, product_id: int) -> bool:
+    """Whether this address may count one more view of the product this hour (and count it against the limit)."""
+    digest = hashlib.sha256(address.encode()).hexdigest()[:16]
+    key = f"product-views:address:{datetime.now(WITA):%Y%m%d%H}:{digest}:{product_id}"
+    cache.add(key, 0, 3600)
+    try:
+        return cache.incr(key) <= MAX_VIEWS_PER_ADDRESS
+    except ValueError:  # evicted in between: let this one count
+        return True
 
 
 def record_view(product_id: int, day: date | None = None) -> None:
@@ -78,7 +100,11 @@ def product_view(request: HttpRequest, product_id: int) -> HttpResponse:
         response = HttpResponse(status=405)
         response["Allow"] = "POST"
         return response
-    if 0 < product_id <= MAX_PRODUCT_ID and is_browser(request.headers.get("User-Agent", "")):
+    if (
+        0 < product_id <= MAX_PRODUCT_ID
+        and is_browser(request.headers.get("User-Agent", ""))
+        and within_address_limit(client_address(request), product_id)
+    ):
         record_view(product_id)
     response = HttpResponse(status=204)
     response["Cache-Control"] = "no-store"

@@ -16,8 +16,8 @@ BROWSER = "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Ge
 GOOGLEBOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
 
 
-def beacon(client, product_id, user_agent=BROWSER, method="post"):
-    return getattr(client, method)(f"/v/produk/{product_id}/", HTTP_USER_AGENT=user_agent)
+def beacon(client, product_id, user_agent=BROWSER, method="post", **extra):
+    return getattr(client, method)(f"/v/produk/{product_id}/", HTTP_USER_AGENT=user_agent, **extra)
 
 
 def counted(product_id, day=None) -> int | None:
@@ -39,6 +39,19 @@ def test_a_browser_post_counts_in_the_cache_without_touching_the_database(client
     assert "sessionid" not in response.cookies
     assert counted(product.pk) == 2
     assert not ProductViewDay.objects.exists()
+
+
+@pytest.mark.django_db
+def test_one_address_counts_at_most_twenty_views_of_a_product_an_hour(client):
+    product, other = ProductFactory(), ProductFactory()
+    for _ in range(views_counter.MAX_VIEWS_PER_ADDRESS + 5):
+        assert beacon(client, product.pk).status_code == 204
+    beacon(client, other.pk)
+    beacon(client, product.pk, REMOTE_ADDR="203.0.113.9")
+    # Behind the proxy every request comes from its address: the visitor is the last X-Forwarded-For hop.
+    beacon(client, product.pk, HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.10")
+    assert counted(product.pk) == views_counter.MAX_VIEWS_PER_ADDRESS + 2
+    assert counted(other.pk) == 1
 
 
 @pytest.mark.django_db
