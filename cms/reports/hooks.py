@@ -1,6 +1,7 @@
 """The operators' reports in the Wagtail admin (loaded by `cms.wagtail_hooks`): the URLs under `/cms/laporan/`, a
-"Reports" menu with one item per report, and a dashboard panel with this month's sales against last month's, the
-shops active now and the shops waiting for review. Shown to operators only (`shops.selectors.user_is_operator`).
+"Programme reports" menu (Wagtail has its own "Reports") with one item per report, and a dashboard panel with this
+month's sales against last month's, the shops active now and the shops waiting for review. Shown to operators only
+(`shops.selectors.user_is_operator`).
 """
 
 from django.urls import include, path, reverse, reverse_lazy
@@ -73,7 +74,7 @@ reports_menu = Menu(
 
 @hooks.register("register_admin_menu_item")
 def register_reports_menu_item():
-    return ReportsSubmenuMenuItem(_("Reports"), reports_menu, name="reports", icon_name="table", order=270)
+    return ReportsSubmenuMenuItem(_("Programme reports"), reports_menu, name="reports", icon_name="table", order=270)
 
 
 class ReportsDashboardPanel(Component):
