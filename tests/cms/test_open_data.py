@@ -570,6 +570,14 @@ def test_the_dcat_catalogue_lists_each_dataset_with_two_absolute_distributions(c
     assert entries[0]["dct:temporal"]["dcat:startDate"]["@value"] == "2026-11-20"
 
 
+def test_the_catalogue_says_when_a_dataset_was_first_published_and_last_modified(client, published):
+    later = datasets.publish(wita(2026, 11, 22))
+    entries = json.loads(client.get("/data/catalog.json").content)["dcat:dataset"]
+    assert {entry["dct:issued"]["@value"] for entry in entries} == {"2026-11-20"}
+    modified = {datetime.fromisoformat(entry["dct:modified"]["@value"]) for entry in entries}
+    assert modified == {later[0].computed_at}
+
+
 def test_seed_open_data_creates_the_page_once_and_publishes(client):
     seed_home_page()
     assert seed_open_data() == 4
