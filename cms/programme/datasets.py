@@ -247,13 +247,14 @@ def _compute_per_category(now: datetime) -> Computed:
         {
             "kode_kategori": row["category_slug"],
             "nama_kategori": row["category_name"],
+            "umkm_terdaftar": row["registered"],
             "umkm_dengan_produk_aktif": row["shops_with_products"],
             "umkm_aktif_berjualan": row["active_shops_selling"],
         }
         for row in figures.umkm_per_category(now)
     ]
     # No total row: a shop selling in several categories counts in each, so the rows do not add up to anything.
-    published = suppress_rows(rows, ["umkm_dengan_produk_aktif", "umkm_aktif_berjualan"])
+    published = suppress_rows(rows, ["umkm_terdaftar", "umkm_dengan_produk_aktif", "umkm_aktif_berjualan"])
     today = now.astimezone(WITA).date()
     return Computed(published, today, today)
 
@@ -263,14 +264,14 @@ UMKM_PER_KATEGORI = Dataset(
     title={"id": "Jumlah UMKM per Kategori Produk", "en": "UMKM per Product Category"},
     description={
         "id": (
-            "Per kategori utama: UMKM disetujui dengan setidaknya satu produk aktif di kategori itu, dan UMKM aktif "
-            "yang menjual produk kategori itu dalam 30 hari terakhir. Satu UMKM dapat terhitung di beberapa "
-            "kategori, sehingga baris-barisnya tidak dijumlahkan."
+            "Per kategori utama: UMKM terdaftar yang punya produk di kategori itu, UMKM disetujui dengan setidaknya "
+            "satu produk aktif di kategori itu, dan UMKM aktif yang menjual produk kategori itu dalam 30 hari "
+            "terakhir. Satu UMKM dapat terhitung di beberapa kategori, sehingga baris-barisnya tidak dijumlahkan."
         ),
         "en": (
-            "Per top-level category: approved shops with at least one active product in it, and active shops "
-            "that sold a product of it in the last 30 days. A shop may count in several categories, so the rows "
-            "are not added up."
+            "Per top-level category: registered shops with a product in it, approved shops with at least one "
+            "active product in it, and active shops that sold a product of it in the last 30 days. A shop may "
+            "count in several categories, so the rows are not added up."
         ),
     },
     keywords=["UMKM", "kategori", "produk", "Badung"],
@@ -286,6 +287,16 @@ UMKM_PER_KATEGORI = Dataset(
             "string",
             {"id": "Kategori", "en": "Category"},
             {"id": "Nama kategori utama", "en": "Top-level category name"},
+        ),
+        _count(
+            "umkm_terdaftar",
+            {"id": "UMKM terdaftar", "en": "Registered shops"},
+            {
+                "id": "UMKM terdaftar (bukan draf) dengan setidaknya satu produk, apa pun statusnya, di kategori ini "
+                "atau di bawahnya",
+                "en": "Registered shops (past draft) with at least one product, in any status, in this category or "
+                "below it",
+            },
         ),
         _count(
             "umkm_dengan_produk_aktif",
@@ -305,7 +316,7 @@ UMKM_PER_KATEGORI = Dataset(
         ),
     ],
     compute=_compute_per_category,
-    page_columns=["nama_kategori", "umkm_dengan_produk_aktif", "umkm_aktif_berjualan"],
+    page_columns=["nama_kategori", "umkm_terdaftar", "umkm_dengan_produk_aktif", "umkm_aktif_berjualan"],
     chart=("nama_kategori", "umkm_dengan_produk_aktif"),
 )
 

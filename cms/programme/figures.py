@@ -73,11 +73,19 @@ def umkm_per_district(now: datetime) -> list[dict]:
 
 
 def umkm_per_category(now: datetime) -> list[dict]:
-    """One row per top-level category (in tree order): approved shops with at least one public product in it or
-    below it, and active shops with a sale in the last 30 days that included a product of it. A shop selling in
-    several categories counts in each."""
+    """One row per top-level category (in tree order): registered shops with a product in it or below it (any
+    product status), approved shops with at least one public product there, and active shops with a sale in the
+    last 30 days that included a product of it. A shop selling in several categories counts in each."""
     steplen = Category.steplen
     tops = list(Category.get_root_nodes().order_by("path"))
+    registered = dict(
+        Shop.objects.filter(registered_shop_q(), products__isnull=False)
+        .annotate(top=Substr("products__category__path", 1, steplen))
+        .values("top")
+        .annotate(count=Count("pk", distinct=True))
+        .order_by()
+        .values_list("top", "count")
+    )
     with_products = dict(
         Shop.objects.filter(
             approved_shop_q(),
@@ -108,6 +116,7 @@ def umkm_per_category(now: datetime) -> list[dict]:
         {
             "category_slug": category.slug,
             "category_name": category.name,
+            "registered": registered.get(category.path, 0),
             "shops_with_products": with_products.get(category.path, 0),
             "active_shops_selling": selling.get(category.path, 0),
         }

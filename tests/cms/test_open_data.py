@@ -174,14 +174,16 @@ def test_umkm_per_category_counts_shops_with_products_and_active_sellers_by_top_
     rows = datasets.UMKM_PER_KATEGORI.compute(timezone.now()).rows
 
     by_slug = {row["kode_kategori"]: row for row in rows}
+    assert by_slug["makanan"]["umkm_terdaftar"] == 6
     assert by_slug["makanan"]["umkm_dengan_produk_aktif"] == 6
     assert by_slug["makanan"]["umkm_aktif_berjualan"] == 5
     assert by_slug["kerajinan"]["umkm_dengan_produk_aktif"] is None  # 1
     assert by_slug["kerajinan"]["umkm_aktif_berjualan"] is None  # 0
-    assert by_slug["kerajinan"]["suppressed"] == ["umkm_dengan_produk_aktif", "umkm_aktif_berjualan"]
+    assert by_slug["kerajinan"]["suppressed"] == ["umkm_terdaftar", "umkm_dengan_produk_aktif", "umkm_aktif_berjualan"]
     assert "keripik" not in by_slug  # top-level categories only
     # Before suppression: Kerajinan holds one shop's active product (the draft one does not count), no sale.
     raw = {row["category_slug"]: row for row in figures.umkm_per_category(timezone.now())}
+    assert raw["kerajinan"]["registered"] == 2  # the draft product counts for a registered shop
     assert raw["kerajinan"]["shops_with_products"] == 1
     assert raw["kerajinan"]["active_shops_selling"] == 0
 
