@@ -17,9 +17,14 @@ from marketplace.core import pagecache
 from .models import Registration, Workshop, WorkshopSession
 
 SAVED_OR_DELETED = (Workshop, WorkshopSession, Registration)
+# A registration's fields no public page shows: saving only these (a check-in, a reminder sent) leaves the cache
+# alone, so checking in a room of participants does not empty the storefront's cache thirty times.
+PRIVATE_REGISTRATION_FIELDS = frozenset({"checked_in_at", "checked_in_by", "certificate_code", "reminded_at"})
 
 
-def workshops_changed(**kwargs) -> None:
+def workshops_changed(sender=None, update_fields=None, **kwargs) -> None:
+    if sender is Registration and update_fields and set(update_fields) <= PRIVATE_REGISTRATION_FIELDS:
+        return
     pagecache.invalidate()
 
 

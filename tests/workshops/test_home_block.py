@@ -19,7 +19,7 @@ from marketplace.core import pagecache
 from tests.factories.accounts import VerifiedUserFactory
 from tests.workshops.helpers import trainer, workshop
 from workshops.models import Registration, Workshop, WorkshopSession
-from workshops.services import registration_create, workshop_publish
+from workshops.services import registration_check_in, registration_create, workshop_publish
 
 pytestmark = pytest.mark.django_db
 
@@ -182,6 +182,22 @@ def test_a_new_registration_refreshes_the_seats_left_on_the_cached_home_page(
         registration_create(workshop=item, user=VerifiedUserFactory())
 
     assert 'data-seats-left="4"' in cards(client)[0]
+
+
+def test_checking_a_participant_in_leaves_the_cached_pages_alone(
+    client, page_cache_on, django_capture_on_commit_callbacks
+):
+    home_with_block()
+    coach = trainer()
+    item = starting_in(5, title="Hadir Tanpa Kosongkan Cache", capacity=5, trainers=[coach])
+    registration = registration_create(workshop=item, user=VerifiedUserFactory())
+    assert client.get("/")["X-Page-Cache"] in ("hit", "miss")
+    assert client.get("/")["X-Page-Cache"] == "hit"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_check_in(workshop=item, code=registration.short_code, trainer=coach)
+
+    assert client.get("/")["X-Page-Cache"] == "hit"
 
 
 def test_the_block_renders_on_its_own_in_the_editors_preview():
